@@ -1,0 +1,44 @@
+# Everyday commands. `make demo` and `make test` are the two a new user needs.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STREAMS := $(BIN)/streams
+TEST_KAFKA_PORT ?= 19092
+
+.PHONY: venv demo test unit lint typecheck kafka-start kafka-stop worker produce consume clean
+
+venv:  ## create/update the cached virtualenv (.venv links to it)
+	@scripts/venv.sh
+
+demo: venv  ## local Kafka + a worker, produce the samples, print enriched records and counts
+	@scripts/demo.sh
+
+test: venv  ## the whole test suite against a real local Kafka broker
+	@scripts/test.sh
+
+unit: venv  ## fast tests only (no broker)
+	$(BIN)/pytest -q -m "not integration and not browser"
+
+lint: venv
+	$(BIN)/ruff check streams tests
+
+typecheck: venv
+	$(BIN)/mypy streams
+
+kafka-start: venv
+	$(STREAMS) kafka start
+
+kafka-stop: venv
+	$(STREAMS) kafka stop
+
+worker: venv
+	$(STREAMS) worker
+
+produce: venv
+	$(STREAMS) produce samples/articles
+
+consume: venv
+	$(STREAMS) consume --from-beginning
+
+clean:
+	rm -rf .streams-data .pytest_cache .mypy_cache .ruff_cache

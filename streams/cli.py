@@ -1,0 +1,235 @@
+"""The ``streams`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+import orjson
+
+from .settings import ALL_STAGES, SettingsError, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def _fail(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    try:
+        return get_settings()
+    except SettingsError as exc:
+        _fail(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-l", "--loglevel", default="warning", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]))
+def main(loglevel: str) -> None:
+    """Arabic news stream processor: Faust agents on Apache Kafka."""
+    logging.basicConfig(level=loglevel.upper(), format="%(levelname)s %(name)s: %(message)s")
+
+
+# --- local Kafka -------------------------------------------------------------------------
+
+@main.group()
+def kafka() -> None:
+    """A local single-node Apache Kafka (KRaft) from the official Maven Central jars."""
+
+
+def _broker_config(port: int, data_dir: str | None):  # type: ignore[no-untyped-def]
+    from .kafka_local import BrokerConfig
+
+    base = Path(data_dir) if data_dir else _settings().data_dir / f"kafka-{port}"
+    return BrokerConfig(data_dir=base.resolve(), port=port)
+
+
+_port = click.option("--port", default=9092, show_default=True, help="broker port on 127.0.0.1")
+_data_dir = click.option("--data-dir", default=None,
+                         help="broker data and logs [default: $STREAMS_DATA_DIR/kafka-PORT]")
+
+
+@kafka.command("start")
+@_port
+@_data_dir
+def kafka_start(port: int, data_dir: str | None) -> None:
+    """Start the broker in the background; returns once it accepts connections."""
+    from .kafka_local import KAFKA_VERSION, LocalKafkaError, start
+
+    cfg = _broker_config(port, data_dir)
+    started = time.monotonic()
+    try:
+        pid = start(cfg)
+    except LocalKafkaError as exc:
+        _fail(str(exc))
+    click.echo(f"Apache Kafka {KAFKA_VERSION} ready on 127.0.0.1:{port} (pid {pid}, "
+               f"{time.monotonic() - started:.1f}s); logs: {cfg.log_file}")
+
+
+@kafka.command("stop")
+@_port
+@_data_dir
+def kafka_stop(port: int, data_dir: str | None) -> None:
+    """Shut the broker down cleanly."""
+    from .kafka_local import stop
+
+    cfg = _broker_config(port, data_dir)
+    click.echo("stopped" if stop(cfg) else f"no broker running from {cfg.data_dir}")
+
+
+@kafka.command("status")
+@_port
+@_data_dir
+def kafka_status(port: int, data_dir: str | None) -> None:
+    """Say whether the broker runs (exit status 0) or not (3)."""
+    from .kafka_local import broker_ready, read_pid
+
+    cfg = _broker_config(port, data_dir)
+    pid = read_pid(cfg)
+    if pid and broker_ready(port):
+        click.echo(f"running (pid {pid}) on 127.0.0.1:{port}; logs: {cfg.log_file}")
+        return
+    click.echo(f"not running on 127.0.0.1:{port}" + (f" (process {pid} not answering)"
+                                                     if pid else ""))
+    sys.exit(3)
+
+
+# --- worker ------------------------------------------------------------------------------
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--stages", default=None,
+              help=f"comma-separated stages this worker runs [default: all: {','.join(ALL_STAGES)}]")
+@click.option("--web-port", type=int, default=None, help="HTTP port [default: $STREAMS_WEB_PORT]")
+@click.option("--loglevel", "worker_loglevel", default="info", show_default=True)
+def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> None:
+    """Run a Faust worker with all agents, or only the named stages."""
+    if stages is not None:
+        os.environ["STREAMS_STAGES"] = stages
+    if web_port is not None:
+        os.environ["STREAMS_WEB_PORT"] = str(web_port)
+    get_settings.cache_clear()
+    _settings()
+    from faust.worker import Worker
+
+    from . import agents  # noqa: F401 - registers the agents of the chosen stages
+    from .app import app
+
+    Worker(app, loglevel=worker_loglevel, redirect_stdouts=False).execute_from_commandline()
+
+
+# --- produce / consume -------------------------------------------------------------------
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--topic", default=None, help="[default: $STREAMS_TOPIC_RAW]")
+@click.option("--quiet", is_flag=True, help="no progress bar")
+def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
+    """Send .txt files (one article each), .jsonl, folders or - (stdin) to articles.raw."""
+    from .produce import produce_messages
+
+    settings = _settings()
+    try:
+        sent = asyncio.run(produce_messages(settings, paths, topic or settings.topic_raw,
+                                            progress=not quiet))
+    except (FileNotFoundError, OSError) as exc:
+        _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - Kafka errors end the command with their message
+        _fail(f"{type(exc).__name__}: {exc} (is the broker at {settings.broker_url} running?)")
+    click.echo(f"sent {sent} message(s) to {topic or settings.topic_raw}", err=True)
+
+
+@main.command()
+@click.option("--topic", default=None, help="[default: $STREAMS_TOPIC_ENRICHED]")
+@click.option("--from-beginning", is_flag=True, help="read from the earliest offset")
+@click.option("--limit", type=int, default=None, help="stop after N records")
+@click.option("--timeout", type=float, default=None,
+              help="stop after S seconds without a new record")
+@click.option("--read-committed", is_flag=True, help="only records of committed transactions")
+def consume(topic: str | None, from_beginning: bool, limit: int | None, timeout: float | None,
+            read_committed: bool) -> None:
+    """Print records of a topic as JSON lines."""
+    from .consume import consume_records
+
+    settings = _settings()
+
+    def emit(value: bytes) -> None:
+        sys.stdout.buffer.write(value + b"\n")
+        sys.stdout.buffer.flush()
+
+    try:
+        asyncio.run(consume_records(
+            settings, topic or settings.topic_enriched, emit, from_beginning=from_beginning,
+            limit=limit, idle_timeout=timeout, read_committed=read_committed,
+        ))
+    except KeyboardInterrupt:
+        pass
+
+
+# --- in-process --------------------------------------------------------------------------
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+def enrich(paths: tuple[str, ...]) -> None:
+    """Run the whole chain in-process (no Kafka) and print enriched JSON lines.
+
+    Messages that the workers would dead-letter are reported on stderr with their reason.
+    """
+    from .codec import BadMessage, decode_raw, dumps
+    from .inputs import iter_messages
+    from .pipeline import Resources, run_chain
+
+    settings = _settings()
+    resources = Resources()
+    out = sys.stdout.buffer
+    try:
+        for message in iter_messages(paths):
+            try:
+                raw = decode_raw(message.value, message.key,
+                                 max_bytes=settings.max_message_bytes)
+                record = run_chain(raw, resources)
+            except BadMessage as exc:
+                click.echo(f"dead letter {message.origin}: {exc}", err=True)
+                continue
+            out.write(dumps(record) + b"\n")
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    out.flush()
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--stats-url", default=None, help="also print the per-stage counts of a worker")
+def report(path: str, stats_url: str | None) -> None:
+    """Summarise enriched JSON lines (from `streams consume`) as a table."""
+    from rich.console import Console
+
+    from .report import records_table, stage_table
+
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    with stream:
+        records = [orjson.loads(line) for line in stream if line.strip()]
+    console = Console()
+    console.print(records_table(records))
+    if stats_url:
+        import urllib.request
+
+        with urllib.request.urlopen(stats_url, timeout=10) as response:
+            stats = orjson.loads(response.read())
+        console.print(stage_table(stats["stages"]))
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """Print the effective settings (secrets masked)."""
+    click.echo(orjson.dumps(_settings().redacted(), option=orjson.OPT_INDENT_2).decode())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""aiokafka clients for the CLI (produce, consume, topic creation), configured from Settings."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from .kafka_local import MAX_MESSAGE_BYTES
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def client_options(settings: Settings) -> dict[str, Any]:
+    """Connection options shared by every aiokafka client (bootstrap servers and security)."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": settings.broker_url,
+        "security_protocol": settings.kafka_security_protocol,
+    }
+    if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
+        options["ssl_context"] = ssl.create_default_context(
+            cafile=str(settings.kafka_ca_file) if settings.kafka_ca_file else None
+        )
+    if settings.kafka_security_protocol.startswith("SASL"):
+        options["sasl_mechanism"] = settings.kafka_sasl_mechanism or "PLAIN"
+        options["sasl_plain_username"] = settings.kafka_username
+        options["sasl_plain_password"] = settings.kafka_password
+    return options
+
+
+def pipeline_topics(settings: Settings) -> list[str]:
+    return [settings.topic_raw, settings.topic_segmented, settings.topic_enriched,
+            settings.topic_deadletter]
+
+
+async def ensure_topics(settings: Settings, names: list[str] | None = None) -> list[str]:
+    """Create the pipeline topics that do not exist yet; returns the ones created."""
+    admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=15000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [n for n in (names or pipeline_topics(settings)) if n not in existing]
+        if not wanted:
+            return []
+        try:
+            await admin.create_topics([
+                NewTopic(name, settings.partitions, settings.replication_factor,
+                         topic_configs={"max.message.bytes": str(MAX_MESSAGE_BYTES)})
+                for name in wanted
+            ])
+        except TopicAlreadyExistsError:
+            pass  # another client raced us: fine, topics exist
+        logger.info("created topics %s", wanted)
+        return wanted
+    finally:
+        await admin.close()

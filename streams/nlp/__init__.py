@@ -1,0 +1,1 @@
+"""Pure language functions: no Kafka, no I/O on the hot path."""

@@ -1,0 +1,140 @@
+"""Typed shapes of the records on every topic.
+
+Records travel as plain dicts serialised with orjson (fast, and byte-identical between the
+in-process chain and the workers); these TypedDicts document and type-check them. Their JSON
+Schemas live in ``schemas/`` and are enforced at the topic boundary by :mod:`streams.codec`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+SCHEMA_VERSION = 1
+
+StageStatus = Literal["ok", "skipped", "failed"]
+
+
+class RawArticle(TypedDict):
+    """What a producer sent to ``articles.raw``, after decoding (plain text becomes ``text``)."""
+
+    id: str
+    text: str
+    url: NotRequired[str | None]
+    source: NotRequired[str | None]
+    published_at: NotRequired[str | None]
+    meta: NotRequired[dict[str, Any]]
+
+
+class RelatedArticle(TypedDict):
+    title: str | None
+    body: list[str]
+
+
+class Structure(TypedDict):
+    title: str | None
+    published_at: str | None
+    source: str | None
+    tags: list[str]
+    body: list[str]
+    related: list[RelatedArticle]
+    boilerplate: list[str]
+
+
+class Text(TypedDict):
+    clean: str
+    normalized: str
+
+
+class Sentence(TypedDict):
+    text: str
+    start: int
+    end: int
+    tokens: list[str]
+    # Clitic segmentations aligned 1:1 with ``tokens``, per scheme (d3tok, atbtok, ...);
+    # absent when the clitic sub-stage was skipped.
+    segments: NotRequired[dict[str, list[str]]]
+
+
+class StageRun(TypedDict):
+    name: str
+    status: StageStatus
+    reason: str | None
+    ms: float
+
+
+class Provenance(TypedDict):
+    version: str
+    stages: list[StageRun]
+
+
+class SegmentedArticle(TypedDict):
+    id: str
+    schema_version: int
+    language: str | None
+    url: str | None
+    structure: Structure
+    text: Text
+    sentences: list[Sentence]
+    meta: dict[str, Any]
+    provenance: Provenance
+
+
+class DateMention(TypedDict):
+    text: str
+    value: str
+    relative: bool
+    start: int
+    end: int
+
+
+class CountryMentions(TypedDict):
+    code: str
+    mentions: int
+
+
+class Entity(TypedDict):
+    text: str
+    label: str
+    start: int
+    end: int
+    source: str
+    country: NotRequired[str | None]
+
+
+class Keyword(TypedDict):
+    term: str
+    score: float
+
+
+class Quote(TypedDict):
+    speaker: str
+    text: str
+    start: int
+    end: int
+
+
+class EnrichedArticle(SegmentedArticle):
+    dates: list[DateMention]
+    countries: list[CountryMentions]
+    entities: list[Entity]
+    keywords: list[Keyword] | None
+    quotes: list[Quote]
+    fingerprint: str | None
+    duplicate_of: str | None
+    morphology: list[dict[str, Any]] | None
+    dialect: dict[str, Any] | None
+    sentiment: dict[str, Any] | None
+
+
+class DeadLetter(TypedDict):
+    schema_version: int
+    key: str | None
+    value_b64: str
+    value_bytes: int
+    topic: str
+    partition: int | None
+    offset: int | None
+    stage: str
+    error_type: str
+    reason: str
+    time: str

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from streams.settings import ALL_STAGES, Settings, SettingsError, env_names, from_env
+
+
+def test_defaults_match_the_design() -> None:
+    s = from_env({})
+    assert s.broker == "kafka://127.0.0.1:9092"
+    assert s.partitions == 4
+    assert (s.topic_raw, s.topic_segmented, s.topic_enriched, s.topic_deadletter) == (
+        "articles.raw", "articles.segmented", "articles.enriched", "articles.deadletter")
+    assert s.web_host == "127.0.0.1" and s.web_port == 6066
+    assert s.max_message_bytes == 1024 * 1024
+    assert s.processing_guarantee == "at_least_once"
+    assert s.stages == ALL_STAGES
+
+
+def test_environment_overrides_and_types() -> None:
+    s = from_env({"STREAMS_PARTITIONS": "8", "STREAMS_STAGES": "segment, enrich",
+                  "STREAMS_DATA_DIR": "/tmp/x", "STREAMS_PROCESSING_GUARANTEE": "EXACTLY_ONCE",
+                  "STREAMS_KAFKA_SASL_MECHANISM": "scram-sha-512"})
+    assert s.partitions == 8
+    assert s.stages == ("segment", "enrich")
+    assert s.data_dir == Path("/tmp/x")
+    assert s.processing_guarantee == "exactly_once"
+    assert s.kafka_sasl_mechanism == "SCRAM-SHA-512"
+
+
+def test_settings_are_immutable() -> None:
+    s = from_env({})
+    with pytest.raises(AttributeError):
+        s.partitions = 3  # type: ignore[misc]
+
+
+def test_password_never_printed() -> None:
+    s = from_env({"STREAMS_KAFKA_PASSWORD": "hunter2-secret"})
+    assert "hunter2-secret" not in repr(s)
+    assert "hunter2-secret" not in str(s.redacted())
+    assert s.kafka_password == "hunter2-secret"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("STREAMS_PARTITIONS", "zero"),
+        ("STREAMS_PARTITIONS", "0"),
+        ("STREAMS_WEB_PORT", "70000"),
+        ("STREAMS_PROCESSING_GUARANTEE", "maybe"),
+        ("STREAMS_STAGES", "segment,translate"),
+        ("STREAMS_KAFKA_SECURITY_PROTOCOL", "TLS"),
+    ],
+)
+def test_bad_values_are_rejected_with_the_variable_named(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=variable.removeprefix("STREAMS_").split("_")[0]):
+        from_env({variable: value})
+
+
+def test_every_field_has_an_environment_name() -> None:
+    assert len(env_names()) == len(Settings.__dataclass_fields__)
+    assert "STREAMS_KAFKA_CA_FILE" in env_names()
+
+
+def test_broker_url_strips_faust_scheme() -> None:
+    s = from_env({"STREAMS_BROKER": "kafka://a:1;kafka://b:2"})
+    assert s.broker_url == "a:1,b:2"
