@@ -203,6 +203,44 @@ def enrich(paths: tuple[str, ...]) -> None:
     out.flush()
 
 
+# --- CAMeL data --------------------------------------------------------------------------
+
+@main.group()
+def data() -> None:
+    """CAMeL Tools data: which is installed, which stages it lets run."""
+
+
+@data.command("status")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def data_status_command(as_json: bool) -> None:
+    """Which CAMeL data is present and which stages can run."""
+    from .nlp.camel.data import data_dir, data_status
+
+    status = data_status()
+    if as_json:
+        click.echo(orjson.dumps({name: {"available": a.available, "reason": a.reason,
+                                        "path": a.path} for name, a in status.items()}).decode())
+        return
+    click.echo(f"CAMELTOOLS_DATA: {data_dir()}")
+    for name, availability in status.items():
+        state = click.style("can run", fg="green") if availability.available else \
+            click.style("skipped", fg="yellow")
+        click.echo(f"  {name:<10} {state}  {availability.reason or availability.path or ''}")
+
+
+@data.command("install")
+@click.argument("package", default="light", type=click.Choice(["light", "defaults", "all"]))
+def data_install(package: str) -> None:
+    """Download CAMeL data with camel_data (needs access to GitHub release assets)."""
+    from .nlp.camel.data import install
+
+    try:
+        install(package)
+    except Exception as exc:  # noqa: BLE001 - explained to the user
+        _fail(str(exc))
+    click.echo(f"installed CAMeL data package {package!r}")
+
+
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--stats-url", default=None, help="also print the per-stage counts of a worker")

@@ -1,0 +1,83 @@
+"""The thin agents under Faust's test context: what they send where, without a broker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
+import orjson
+import pytest
+
+from streams import agents
+from streams.app import app
+from streams.codec import validate
+
+
+@pytest.fixture
+def sent() -> Iterator[dict[str, list[dict[str, Any]]]]:
+    """Capture what the agents send to each topic."""
+    app.finalize()
+    app.conf.store = "memory://"
+    app.flow_control.resume()
+    captured: dict[str, list[dict[str, Any]]] = {"segmented": [], "enriched": [], "dead": []}
+
+    def recorder(name: str) -> AsyncMock:
+        async def send(**kwargs: Any) -> None:
+            captured[name].append(kwargs)
+
+        return AsyncMock(side_effect=send)
+
+    with patch.object(agents.segmented_topic, "send", recorder("segmented")), \
+            patch.object(agents.enriched_topic, "send", recorder("enriched")), \
+            patch.object(agents.deadletter_topic, "send", recorder("dead")):
+        yield captured
+
+
+async def test_segment_agent_sends_a_valid_record_keyed_by_id(
+    sent: dict[str, list[dict[str, Any]]], seed_text: str
+) -> None:
+    async with agents.segment_agent.test_context() as agent:
+        await agent.put(orjson.dumps({"id": "seed", "text": seed_text}), key=b"seed")
+    [message] = sent["segmented"]
+    assert message["key"] == b"seed"
+    record = orjson.loads(message["value"])
+    validate("segmented-article", record)
+    assert record["structure"]["published_at"] == "2025-01-07"
+    assert message["headers"][agents.PRODUCED_AT_HEADER].isdigit()
+    assert sent["dead"] == []
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [(b"\xff\xfe", "invalid_utf8"), (b"[1]", "not_an_object"), (b'{"text": 3}', "text_not_string")],
+)
+async def test_segment_agent_dead_letters_bad_input_and_goes_on(
+    sent: dict[str, list[dict[str, Any]]], value: bytes, code: str
+) -> None:
+    async with agents.segment_agent.test_context() as agent:
+        await agent.put(value, key=b"bad")
+        await agent.put("خبر صالح بعد رسالة تالفة.".encode(), key=b"good")
+    [letter] = [orjson.loads(m["value"]) for m in sent["dead"]]
+    validate("dead-letter", letter)
+    assert letter["error_type"] == code and letter["stage"] == "segment"
+    assert [m["key"] for m in sent["segmented"]] == [b"good"]
+
+
+async def test_enrich_agent_turns_segmented_into_enriched(
+    sent: dict[str, list[dict[str, Any]]], seed_text: str
+) -> None:
+    async with agents.segment_agent.test_context() as agent:
+        await agent.put(orjson.dumps({"id": "seed", "text": seed_text}), key=b"seed")
+    segmented = sent["segmented"][0]
+    async with agents.enrich_agent.test_context() as agent:
+        await agent.put(segmented["value"], key=segmented["key"])
+        await agent.put(b'{"id": "x"}', key=b"x")
+    [message] = sent["enriched"]
+    record = orjson.loads(message["value"])
+    validate("enriched-article", record)
+    assert record["id"] == "seed"
+    names = [run["name"] for run in record["provenance"]["stages"]]
+    assert names[:2] == ["segment", "segment.clitics"] and "dates" in names
+    [letter] = [orjson.loads(m["value"]) for m in sent["dead"]]
+    assert letter["stage"] == "enrich" and letter["error_type"] == "schema_violation"
