@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 KAFKA_VERSION = os.environ.get("STREAMS_KAFKA_VERSION", "4.4.0")
 POM = Path(__file__).with_name("pom.xml")
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+# What Maven prints when it cannot reach a repository (DNS, refused, timeout, offline).
+UNREACHABLE = ("Could not transfer", "UnknownHost", "Connection refused", "Network is unreachable",
+               "timed out", "Could not resolve", "No plugin found for prefix")
 # Large enough for the 10 MiB hostile-input test; the topics' own limits are raised by Faust.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
@@ -92,15 +96,15 @@ def resolve_classpath(version: str = KAFKA_VERSION) -> str:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     logger.info("resolving Apache Kafka %s jars from Maven Central", version)
-    proc = subprocess.run(
-        [mvn, "-B", "-q", "-f", str(POM), "dependency:build-classpath",
-         f"-Dmdep.outputFile={target}", f"-Dkafka.version={version}"],
-        capture_output=True, text=True, check=False,
-    )
+    command = [mvn, "-B", "-q", "-f", str(POM), DEPENDENCY_PLUGIN + ":build-classpath",
+               f"-Dmdep.outputFile={target}", f"-Dkafka.version={version}"]
+    # A corporate mirror or proxy goes in a Maven settings file of the user's choosing.
+    if os.environ.get("STREAMS_MAVEN_SETTINGS"):
+        command += ["-s", os.environ["STREAMS_MAVEN_SETTINGS"]]
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not target.exists():
         output = (proc.stdout + proc.stderr)[-3000:]
-        if any(s in output for s in ("Could not transfer", "UnknownHost", "Connection refused",
-                                     "Network is unreachable", "timed out", "Could not resolve")):
+        if any(signature in output for signature in UNREACHABLE):
             raise LocalKafkaError(
                 "Maven could not download the Kafka jars: Maven Central cannot be reached "
                 f"(check network/proxy settings in ~/.m2/settings.xml).\n{output}"
