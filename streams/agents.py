@@ -9,24 +9,25 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
 import faust
-from faust.types import EventT
+from faust.types import EventT, TopicT
 
 from . import codec
 from .app import (
     app,
     deadletter_topic,
     enriched_topic,
+    pending_topics,
     raw_topic,
     segmented_topic,
     settings,
     stage_counts,
 )
 from .codec import BadMessage
-from .pipeline import Resources, enrich, segment
+from .pipeline import Resources, enrich, run_data_stage, segment
 from .records import StageRun
 
 logger = logging.getLogger(__name__)
@@ -34,15 +35,21 @@ logger = logging.getLogger(__name__)
 PRODUCED_AT_HEADER = "x-produced-at-ms"
 
 resources = Resources()
+# The hops after `segment`: `enrich`, then each CAMeL stage whose data is installed.
+CHAIN = ("enrich", *resources.chain)
+
+
+def output_topic(stage: str) -> TopicT:
+    """Where ``stage`` sends its records: the next stage's input, or articles.enriched."""
+    if stage == "segment":
+        return segmented_topic
+    position = CHAIN.index(stage) + 1
+    return pending_topics[CHAIN[position]] if position < len(CHAIN) else enriched_topic
 
 
 def _produced_at(event: EventT) -> bytes:
     """Produce time of the original raw message, carried through every hop in a header."""
-    headers: Mapping[str, bytes] | Any = event.headers or {}
-    if isinstance(headers, Mapping):
-        value = headers.get(PRODUCED_AT_HEADER)
-    else:
-        value = dict(headers).get(PRODUCED_AT_HEADER)
+    value = dict(event.headers or {}).get(PRODUCED_AT_HEADER)
     if value:
         return bytes(value)
     return str(int(event.message.timestamp * 1000)).encode()
@@ -52,9 +59,10 @@ def _count(stage: str, status: str, partition: int) -> None:
     stage_counts[f"{stage}|{status}|{partition}"] += 1
 
 
-def _count_runs(runs: list[StageRun], already: int, partition: int) -> None:
-    for run in runs[already:]:
-        _count(run["name"], run["status"], partition)
+def _as_bad_message(exc: Exception) -> BadMessage:
+    if isinstance(exc, BadMessage):
+        return exc
+    return BadMessage("stage_error", f"{type(exc).__name__}: {exc}"[:1000])
 
 
 async def _dead_letter(event: EventT, stage: str, error: BadMessage) -> None:
@@ -70,67 +78,91 @@ async def _dead_letter(event: EventT, stage: str, error: BadMessage) -> None:
         reason=error.reason,
         max_bytes=settings.max_message_bytes,
     )
-    logger.warning("dead letter from %s at %s[%s]@%s: %s", stage, message.topic,
-                   message.partition, message.offset, error)
+    logger.warning(
+        "dead letter from %s at %s[%s]@%s: %s",
+        stage,
+        message.topic,
+        message.partition,
+        message.offset,
+        error,
+    )
     await deadletter_topic.send(key=message.key, value=codec.dumps(letter))
     _count(stage, "deadletter", message.partition)
 
 
-def _as_bad_message(exc: Exception) -> BadMessage:
-    if isinstance(exc, BadMessage):
-        return exc
-    return BadMessage("stage_error", f"{type(exc).__name__}: {exc}"[:1000])
+# Each returns the new record and how many provenance entries it had before this hop.
+Process = Callable[[bytes | None, bytes | None], tuple[Any, int]]
 
 
-async def _segment_one(event: EventT) -> None:
+async def _hop(event: EventT, stage: str, process: Process, schema: str) -> None:
+    """Process one event of ``stage``: dead-letter what fails, count, send the result on."""
     message = event.message
     try:
-        raw = codec.decode_raw(message.value, message.key, max_bytes=settings.max_message_bytes)
-        record = segment(raw, resources)
+        record, earlier_runs = process(message.value, message.key)
+        codec.validate(schema, record)
         payload = codec.dumps(record)
-        codec.validate("segmented-article", record)
-    except Exception as exc:  # noqa: BLE001 - isolate the message, keep the agent alive
-        await _dead_letter(event, "segment", _as_bad_message(exc))
+    except Exception as exc:
+        await _dead_letter(event, stage, _as_bad_message(exc))
         return
-    _count_runs(record["provenance"]["stages"], 0, message.partition)
-    await segmented_topic.send(
-        key=record["id"].encode(), value=payload,
+    runs: list[StageRun] = record["provenance"]["stages"]
+    for run in runs[earlier_runs:]:
+        _count(run["name"], run["status"], message.partition)
+    await output_topic(stage).send(
+        key=record["id"].encode(),
+        value=payload,
         headers={PRODUCED_AT_HEADER: _produced_at(event)},
     )
 
 
-async def _enrich_one(event: EventT) -> None:
-    message = event.message
-    try:
-        record = codec.decode_segmented(message.value)
-        already = len(record["provenance"]["stages"])
-        enriched = enrich(record, resources)
-        payload = codec.dumps(enriched)
-        codec.validate("enriched-article", enriched)
-    except Exception as exc:  # noqa: BLE001
-        await _dead_letter(event, "enrich", _as_bad_message(exc))
-        return
-    _count_runs(enriched["provenance"]["stages"], already, message.partition)
-    await enriched_topic.send(
-        key=enriched["id"].encode(), value=payload,
-        headers={PRODUCED_AT_HEADER: _produced_at(event)},
-    )
+def _segment(value: bytes | None, key: bytes | None) -> tuple[Any, int]:
+    raw = codec.decode_raw(value, key, max_bytes=settings.max_message_bytes)
+    return segment(raw, resources), 0
 
 
+def _enrich(value: bytes | None, key: bytes | None) -> tuple[Any, int]:
+    record = codec.decode_segmented(value)
+    return enrich(record, resources), len(record["provenance"]["stages"])
+
+
+def _data_stage(stage: str) -> Process:
+    def process(value: bytes | None, key: bytes | None) -> tuple[Any, int]:
+        record = codec.decode_enriched(value)
+        return run_data_stage(stage, record, resources), len(record["provenance"]["stages"])
+
+    return process
+
+
+def _agent(stage: str, topic: TopicT, process: Process, schema: str) -> None:
+    async def agent(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            await _hop(event, stage, process, schema)
+
+    agent.__name__ = agent.__qualname__ = f"{stage}_agent"
+    # concurrency=1: higher values can commit past an in-flight message (faust-streaming #606).
+    AGENTS[stage] = app.agent(topic, name=stage, concurrency=1)(agent)
+
+
+AGENTS: dict[str, Any] = {}
 if "segment" in settings.stages:
-
-    @app.agent(raw_topic, name="segment", concurrency=1)
-    async def segment_agent(stream: faust.StreamT[bytes]) -> None:
-        async for event in stream.events():
-            await _segment_one(event)
-
-
+    _agent("segment", raw_topic, _segment, "segmented-article")
 if "enrich" in settings.stages:
+    _agent("enrich", segmented_topic, _enrich, "enriched-article")
+for _stage in resources.chain:
+    if _stage in settings.stages:
+        _agent(_stage, pending_topics[_stage], _data_stage(_stage), "enriched-article")
 
-    @app.agent(segmented_topic, name="enrich", concurrency=1)
-    async def enrich_agent(stream: faust.StreamT[bytes]) -> None:
-        async for event in stream.events():
-            await _enrich_one(event)
+
+@app.task
+async def declare_topics() -> None:
+    """Create the topics this chain uses at worker start, including those only sent to."""
+    for topic in (
+        raw_topic,
+        segmented_topic,
+        enriched_topic,
+        deadletter_topic,
+        *(pending_topics[stage] for stage in resources.chain),
+    ):
+        await topic.maybe_declare()
 
 
 def local_stage_totals() -> dict[str, dict[str, int]]:

@@ -38,6 +38,8 @@ def _credentials(settings: Settings) -> Any:
 
 
 def create_app(settings: Settings) -> faust.App:
+    # Faust creates its datadir without parents.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         settings.app_id,
         broker=settings.broker,
@@ -85,6 +87,11 @@ raw_topic = _topic(settings.topic_raw)
 segmented_topic = _topic(settings.topic_segmented)
 enriched_topic = _topic(settings.topic_enriched)
 deadletter_topic = _topic(settings.topic_deadletter)
+# The input of each CAMeL data-backed stage, used when that stage is in the chain.
+pending_topics = {
+    stage: _topic(f"{settings.topic_enriched}.pending-{stage}")
+    for stage in ("morphology", "ner", "dialect", "sentiment")
+}
 
 # Counters keyed "<stage>|<status>|<partition>": each key is written from exactly one source
 # partition, so its changelog partition is fixed and totals stay exact across rebalances.
@@ -92,15 +99,8 @@ stage_counts = app.Table(
     "stage-counts",
     default=int,
     partitions=settings.partitions,
-    key_type=str,
-    value_type=int,
-    key_serializer="json",
-    value_serializer="json",
+    # Tables hold plain JSON, unlike the topics' raw bytes.
+    schema=faust.Schema(
+        key_type=str, value_type=int, key_serializer="json", value_serializer="json"
+    ),
 )
-
-
-@app.task
-async def declare_topics() -> None:
-    """Create every pipeline topic at worker start, including the ones we only send to."""
-    for topic in (raw_topic, segmented_topic, enriched_topic, deadletter_topic):
-        await topic.maybe_declare()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -30,14 +31,20 @@ def _settings():  # type: ignore[no-untyped-def]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-l", "--loglevel", default="warning", show_default=True,
-              type=click.Choice(["debug", "info", "warning", "error"]))
+@click.option(
+    "-l",
+    "--loglevel",
+    default="warning",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"]),
+)
 def main(loglevel: str) -> None:
     """Arabic news stream processor: Faust agents on Apache Kafka."""
     logging.basicConfig(level=loglevel.upper(), format="%(levelname)s %(name)s: %(message)s")
 
 
 # --- local Kafka -------------------------------------------------------------------------
+
 
 @main.group()
 def kafka() -> None:
@@ -52,8 +59,9 @@ def _broker_config(port: int, data_dir: str | None):  # type: ignore[no-untyped-
 
 
 _port = click.option("--port", default=9092, show_default=True, help="broker port on 127.0.0.1")
-_data_dir = click.option("--data-dir", default=None,
-                         help="broker data and logs [default: $STREAMS_DATA_DIR/kafka-PORT]")
+_data_dir = click.option(
+    "--data-dir", default=None, help="broker data and logs [default: $STREAMS_DATA_DIR/kafka-PORT]"
+)
 
 
 @kafka.command("start")
@@ -69,8 +77,10 @@ def kafka_start(port: int, data_dir: str | None) -> None:
         pid = start(cfg)
     except LocalKafkaError as exc:
         _fail(str(exc))
-    click.echo(f"Apache Kafka {KAFKA_VERSION} ready on 127.0.0.1:{port} (pid {pid}, "
-               f"{time.monotonic() - started:.1f}s); logs: {cfg.log_file}")
+    click.echo(
+        f"Apache Kafka {KAFKA_VERSION} ready on 127.0.0.1:{port} (pid {pid}, "
+        f"{time.monotonic() - started:.1f}s); logs: {cfg.log_file}"
+    )
 
 
 @kafka.command("stop")
@@ -96,16 +106,21 @@ def kafka_status(port: int, data_dir: str | None) -> None:
     if pid and broker_ready(port):
         click.echo(f"running (pid {pid}) on 127.0.0.1:{port}; logs: {cfg.log_file}")
         return
-    click.echo(f"not running on 127.0.0.1:{port}" + (f" (process {pid} not answering)"
-                                                     if pid else ""))
+    click.echo(
+        f"not running on 127.0.0.1:{port}" + (f" (process {pid} not answering)" if pid else "")
+    )
     sys.exit(3)
 
 
 # --- worker ------------------------------------------------------------------------------
 
+
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.option("--stages", default=None,
-              help=f"comma-separated stages this worker runs [default: all: {','.join(ALL_STAGES)}]")
+@click.option(
+    "--stages",
+    default=None,
+    help=f"comma-separated stages this worker runs [default: all: {','.join(ALL_STAGES)}]",
+)
 @click.option("--web-port", type=int, default=None, help="HTTP port [default: $STREAMS_WEB_PORT]")
 @click.option("--loglevel", "worker_loglevel", default="info", show_default=True)
 def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> None:
@@ -115,7 +130,16 @@ def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> No
     if web_port is not None:
         os.environ["STREAMS_WEB_PORT"] = str(web_port)
     get_settings.cache_clear()
-    _settings()
+    settings = _settings()
+    if os.environ.get("STREAMS_STAGES"):
+        # Asked for by name, a data-backed stage that cannot run is an error, not a silent skip.
+        from .nlp.camel.data import stage_availability
+
+        for stage in settings.stages:
+            if stage in ("morphology", "ner", "dialect", "sentiment"):
+                availability = stage_availability(stage)
+                if not availability.available:
+                    _fail(f"stage {stage!r} cannot run on this machine: {availability.reason}")
     from faust.worker import Worker
 
     from . import agents  # noqa: F401 - registers the agents of the chosen stages
@@ -125,6 +149,7 @@ def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> No
 
 
 # --- produce / consume -------------------------------------------------------------------
+
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
@@ -136,11 +161,12 @@ def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
 
     settings = _settings()
     try:
-        sent = asyncio.run(produce_messages(settings, paths, topic or settings.topic_raw,
-                                            progress=not quiet))
+        sent = asyncio.run(
+            produce_messages(settings, paths, topic or settings.topic_raw, progress=not quiet)
+        )
     except (FileNotFoundError, OSError) as exc:
         _fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 - Kafka errors end the command with their message
+    except Exception as exc:
         _fail(f"{type(exc).__name__}: {exc} (is the broker at {settings.broker_url} running?)")
     click.echo(f"sent {sent} message(s) to {topic or settings.topic_raw}", err=True)
 
@@ -149,11 +175,17 @@ def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
 @click.option("--topic", default=None, help="[default: $STREAMS_TOPIC_ENRICHED]")
 @click.option("--from-beginning", is_flag=True, help="read from the earliest offset")
 @click.option("--limit", type=int, default=None, help="stop after N records")
-@click.option("--timeout", type=float, default=None,
-              help="stop after S seconds without a new record")
+@click.option(
+    "--timeout", type=float, default=None, help="stop after S seconds without a new record"
+)
 @click.option("--read-committed", is_flag=True, help="only records of committed transactions")
-def consume(topic: str | None, from_beginning: bool, limit: int | None, timeout: float | None,
-            read_committed: bool) -> None:
+def consume(
+    topic: str | None,
+    from_beginning: bool,
+    limit: int | None,
+    timeout: float | None,
+    read_committed: bool,
+) -> None:
     """Print records of a topic as JSON lines."""
     from .consume import consume_records
 
@@ -163,16 +195,22 @@ def consume(topic: str | None, from_beginning: bool, limit: int | None, timeout:
         sys.stdout.buffer.write(value + b"\n")
         sys.stdout.buffer.flush()
 
-    try:
-        asyncio.run(consume_records(
-            settings, topic or settings.topic_enriched, emit, from_beginning=from_beginning,
-            limit=limit, idle_timeout=timeout, read_committed=read_committed,
-        ))
-    except KeyboardInterrupt:
-        pass
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(
+            consume_records(
+                settings,
+                topic or settings.topic_enriched,
+                emit,
+                from_beginning=from_beginning,
+                limit=limit,
+                idle_timeout=timeout,
+                read_committed=read_committed,
+            )
+        )
 
 
 # --- in-process --------------------------------------------------------------------------
+
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
@@ -191,8 +229,7 @@ def enrich(paths: tuple[str, ...]) -> None:
     try:
         for message in iter_messages(paths):
             try:
-                raw = decode_raw(message.value, message.key,
-                                 max_bytes=settings.max_message_bytes)
+                raw = decode_raw(message.value, message.key, max_bytes=settings.max_message_bytes)
                 record = run_chain(raw, resources)
             except BadMessage as exc:
                 click.echo(f"dead letter {message.origin}: {exc}", err=True)
@@ -204,6 +241,7 @@ def enrich(paths: tuple[str, ...]) -> None:
 
 
 # --- CAMeL data --------------------------------------------------------------------------
+
 
 @main.group()
 def data() -> None:
@@ -218,13 +256,22 @@ def data_status_command(as_json: bool) -> None:
 
     status = data_status()
     if as_json:
-        click.echo(orjson.dumps({name: {"available": a.available, "reason": a.reason,
-                                        "path": a.path} for name, a in status.items()}).decode())
+        click.echo(
+            orjson.dumps(
+                {
+                    name: {"available": a.available, "reason": a.reason, "path": a.path}
+                    for name, a in status.items()
+                }
+            ).decode()
+        )
         return
     click.echo(f"CAMELTOOLS_DATA: {data_dir()}")
     for name, availability in status.items():
-        state = click.style("can run", fg="green") if availability.available else \
-            click.style("skipped", fg="yellow")
+        state = (
+            click.style("can run", fg="green")
+            if availability.available
+            else click.style("skipped", fg="yellow")
+        )
         click.echo(f"  {name:<10} {state}  {availability.reason or availability.path or ''}")
 
 
@@ -236,7 +283,7 @@ def data_install(package: str) -> None:
 
     try:
         install(package)
-    except Exception as exc:  # noqa: BLE001 - explained to the user
+    except Exception as exc:
         _fail(str(exc))
     click.echo(f"installed CAMeL data package {package!r}")
 

@@ -101,8 +101,9 @@ def decode_raw(value: bytes | None, key: bytes | None = None, *, max_bytes: int)
     try:
         text = value.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadMessage("invalid_utf8", f"the message is not valid UTF-8 ({exc.reason} at "
-                                         f"byte {exc.start})") from None
+        raise BadMessage(
+            "invalid_utf8", f"the message is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
     stripped = text.lstrip()
     if stripped.startswith("{"):
         return _raw_from_json(text, key)
@@ -120,11 +121,13 @@ def _raw_from_json(text: str, key: bytes | None) -> RawArticle:
     try:
         parsed = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        raise BadMessage("invalid_json", f"the message looks like JSON but does not parse: {exc}")\
-            from None
+        raise BadMessage(
+            "invalid_json", f"the message looks like JSON but does not parse: {exc}"
+        ) from None
     if not isinstance(parsed, dict):
-        raise BadMessage("not_an_object", f"the message is JSON {type(parsed).__name__}, "
-                                          "expected an object")
+        raise BadMessage(
+            "not_an_object", f"the message is JSON {type(parsed).__name__}, expected an object"
+        )
     if "text" not in parsed:
         raise BadMessage("missing_text", "the JSON object has no `text` field")
     body = parsed["text"]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from .kafka_local import MAX_MESSAGE_BYTES
 from .kafka_client import client_options
+from .kafka_local import MAX_MESSAGE_BYTES
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -27,9 +26,12 @@ async def consume_records(
 ) -> int:
     """Call ``emit`` with each record's value; returns how many were read."""
     consumer = AIOKafkaConsumer(
-        **client_options(settings), enable_auto_commit=False, group_id=None,
+        **client_options(settings),
+        enable_auto_commit=False,
+        group_id=None,
         isolation_level="read_committed" if read_committed else "read_uncommitted",
-        fetch_max_bytes=MAX_MESSAGE_BYTES, max_partition_fetch_bytes=MAX_MESSAGE_BYTES,
+        fetch_max_bytes=MAX_MESSAGE_BYTES,
+        max_partition_fetch_bytes=MAX_MESSAGE_BYTES,
     )
     await consumer.start()
     count = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import ssl
 from typing import Any
@@ -33,8 +34,12 @@ def client_options(settings: Settings) -> dict[str, Any]:
 
 
 def pipeline_topics(settings: Settings) -> list[str]:
-    return [settings.topic_raw, settings.topic_segmented, settings.topic_enriched,
-            settings.topic_deadletter]
+    return [
+        settings.topic_raw,
+        settings.topic_segmented,
+        settings.topic_enriched,
+        settings.topic_deadletter,
+    ]
 
 
 async def ensure_topics(settings: Settings, names: list[str] | None = None) -> list[str]:
@@ -46,14 +51,19 @@ async def ensure_topics(settings: Settings, names: list[str] | None = None) -> l
         wanted = [n for n in (names or pipeline_topics(settings)) if n not in existing]
         if not wanted:
             return []
-        try:
-            await admin.create_topics([
-                NewTopic(name, settings.partitions, settings.replication_factor,
-                         topic_configs={"max.message.bytes": str(MAX_MESSAGE_BYTES)})
-                for name in wanted
-            ])
-        except TopicAlreadyExistsError:
-            pass  # another client raced us: fine, topics exist
+        # Another client may create them at the same moment: fine, they exist.
+        with contextlib.suppress(TopicAlreadyExistsError):
+            await admin.create_topics(
+                [
+                    NewTopic(
+                        name,
+                        settings.partitions,
+                        settings.replication_factor,
+                        topic_configs={"max.message.bytes": str(MAX_MESSAGE_BYTES)},
+                    )
+                    for name in wanted
+                ]
+            )
         logger.info("created topics %s", wanted)
         return wanted
     finally:

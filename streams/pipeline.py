@@ -3,6 +3,11 @@
 Each stage is a plain function from one record to the next. :func:`run_stage` wraps a step so
 that its outcome lands in ``provenance``: ``ok``, ``skipped`` (cannot run here: missing data,
 not Arabic) or ``failed`` (an unexpected error on this article; the article still flows on).
+
+The chain is ``segment`` -> ``enrich`` (the data-free stages) -> the CAMeL data-backed stages
+whose data is installed (``morphology``, ``ner``, ``dialect``, ``sentiment``), each its own hop
+so that an expensive stage can scale on its own workers. A data-backed stage that cannot run is
+left out of the chain entirely (no extra hop); its field stays null and provenance says why.
 """
 
 from __future__ import annotations
@@ -10,24 +15,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from time import perf_counter
 from typing import Any, TypeVar, cast
 
 from . import __version__
+from .nlp.camel.data import StageUnavailable, stage_availability
 from .nlp.dates import extract_dates
 from .nlp.fingerprint import DuplicateIndex, fingerprint
-from .nlp.keywords import normalize_token, top_keywords
+from .nlp.keywords import top_keywords
 from .nlp.language import detect_language
 from .nlp.places import find_countries, gazetteer_entities
 from .nlp.quotes import find_quotes
 from .nlp.sentences import split_sentences
 from .nlp.structure import parse_structure
-from .nlp.text import clean_text, normalize_text
+from .nlp.text import clean_text, normalize_text, normalize_token
 from .records import (
     SCHEMA_VERSION,
     EnrichedArticle,
     RawArticle,
-    Sentence,
     SegmentedArticle,
     StageRun,
 )
@@ -36,16 +42,14 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-ARABIC_ONLY = "Arabic-only stage"
+DATA_STAGES = ("morphology", "ner", "dialect", "sentiment")
 
 
 class StageSkipped(Exception):
-    """Raised by a step that cannot run for this article or on this machine; carries why."""
+    """Raised by a step that cannot run for this article; carries why."""
 
 
-def run_stage(
-    runs: list[StageRun], name: str, step: Callable[[], T], default: T
-) -> T:
+def run_stage(runs: list[StageRun], name: str, step: Callable[[], T], default: T) -> T:
     """Run ``step``, record its outcome and duration in ``runs``; ``default`` if it did not run."""
     started = perf_counter()
     status, reason, result = "ok", None, default
@@ -53,59 +57,116 @@ def run_stage(
         result = step()
     except StageSkipped as exc:
         status, reason = "skipped", str(exc)
-    except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
+    except StageUnavailable as exc:
+        status, reason = "skipped", exc.reason
+    except Exception as exc:
         logger.exception("stage %s failed", name)
         status, reason = "failed", f"{type(exc).__name__}: {exc}"[:500]
     runs.append(
-        StageRun(name=name, status=status, reason=reason,  # type: ignore[typeddict-item]
-                 ms=round((perf_counter() - started) * 1000, 3))
+        StageRun(
+            name=name,
+            status=status,
+            reason=reason,  # type: ignore[typeddict-item]
+            ms=round((perf_counter() - started) * 1000, 3),
+        )
     )
     return result
 
 
 def _require_arabic(language: str | None) -> None:
     if language != "ar":
-        raise StageSkipped(f"{ARABIC_ONLY}; the article language is {language or 'unknown'}")
+        raise StageSkipped(f"Arabic-only stage; the article language is {language or 'unknown'}")
+
+
+def _load_model(stage: str, clitic_schemes: tuple[str, ...]) -> Any:
+    # Imported here: the CAMeL modules read their data catalogue at import time, and ner and
+    # sentiment pull in torch, which a worker without those stages should never load.
+    if stage == "clitics":
+        from .nlp.camel.clitics import CliticSegmenter
+
+        return CliticSegmenter.load(clitic_schemes)
+    if stage == "morphology":
+        from .nlp.camel.morphology import MorphologyAnalyzer
+
+        return MorphologyAnalyzer.load()
+    if stage == "ner":
+        from .nlp.camel.ner import EntityRecognizer
+
+        return EntityRecognizer.load()
+    if stage == "dialect":
+        from .nlp.camel.dialect import DialectClassifier
+
+        return DialectClassifier.load()
+    if stage == "sentiment":
+        from .nlp.camel.sentiment import SentimentClassifier
+
+        return SentimentClassifier.load()
+    raise ValueError(f"no model for stage {stage!r}")
 
 
 @dataclass
 class Resources:
-    """Things loaded once per process (models, indexes) that stages borrow."""
+    """What stages borrow and a process loads once: models, the duplicate index."""
 
-    clitic_segmenter: Callable[[], Any] | None = None
+    clitic_schemes: tuple[str, ...] = ("d3tok", "atbtok")
     duplicates: DuplicateIndex = field(
         default_factory=lambda: DuplicateIndex(bands={}, signatures={})
     )
+    # The data-backed stages in the chain, decided once per process from the installed data.
+    chain: tuple[str, ...] = field(default_factory=lambda: data_chain())
+    _models: dict[str, Any] = field(default_factory=dict)
+
+    def model(self, stage: str) -> Any:
+        """The stage's model, loaded on first use; raises StageUnavailable with the reason."""
+        if stage not in self._models:
+            try:
+                self._models[stage] = _load_model(stage, self.clitic_schemes)
+            except StageUnavailable as exc:
+                self._models[stage] = exc
+        model = self._models[stage]
+        if isinstance(model, StageUnavailable):
+            raise model
+        return model
+
+
+def data_chain() -> tuple[str, ...]:
+    """The data-backed stages whose CAMeL data is installed here, in chain order."""
+    return tuple(stage for stage in DATA_STAGES if stage_availability(stage).available)
+
+
+@cache
+def _unavailable_reason(stage: str) -> str:
+    return stage_availability(stage).reason or "left out of the chain"
+
+
+# --- segment -----------------------------------------------------------------------------
 
 
 def segment(raw: RawArticle, resources: Resources) -> SegmentedArticle:
     """Raw page text -> structure, clean and normalised text, sentences, tokens (and clitics)."""
     runs: list[StageRun] = []
-
-    def structure_and_text() -> tuple[Any, str]:
-        cleaned = clean_text(raw["text"])
-        structure = parse_structure(
-            cleaned, published_at=raw.get("published_at"), source=raw.get("source")
-        )
-        title = structure["title"]
-        main = "\n".join(([title] if title else []) + structure["body"])
-        return structure, main
-
-    structure, clean = run_stage(runs, "segment", structure_and_text, (None, ""))
-    if structure is None:
-        raise RuntimeError(runs[-1]["reason"] or "segmentation failed")
-    language = detect_language(clean)
-    sentences = split_sentences(clean)
+    started = perf_counter()
+    cleaned = clean_text(raw["text"])
+    structure = parse_structure(
+        cleaned, published_at=raw.get("published_at"), source=raw.get("source")
+    )
+    title = structure["title"]
+    clean = "\n".join(([title] if title else []) + structure["body"])
     record = SegmentedArticle(
         id=raw["id"],
         schema_version=SCHEMA_VERSION,
-        language=language,
+        language=detect_language(clean),
         url=raw.get("url"),
         structure=structure,
         text={"clean": clean, "normalized": normalize_text(clean)},
-        sentences=sentences,
+        sentences=split_sentences(clean),
         meta=raw.get("meta") or {},
         provenance={"version": __version__, "stages": runs},
+    )
+    runs.append(
+        StageRun(
+            name="segment", status="ok", reason=None, ms=round((perf_counter() - started) * 1000, 3)
+        )
     )
     run_stage(runs, "segment.clitics", lambda: _add_clitics(record, resources), None)
     return record
@@ -113,28 +174,38 @@ def segment(raw: RawArticle, resources: Resources) -> SegmentedArticle:
 
 def _add_clitics(record: SegmentedArticle, resources: Resources) -> None:
     _require_arabic(record["language"])
-    if resources.clitic_segmenter is None:
-        raise StageSkipped("clitic segmentation is not enabled")
-    segmenter = resources.clitic_segmenter()
+    segmenter = resources.model("clitics")
     for sentence in record["sentences"]:
         sentence["segments"] = segmenter.segment(sentence["tokens"])
 
 
+# --- enrich (data-free) ------------------------------------------------------------------
+
+
 def _body_tokens(record: SegmentedArticle) -> list[str]:
-    """Normalised tokens of the body (the title is often rewritten by other outlets)."""
+    """Normalised tokens of the body; the title is left out because other outlets rewrite it."""
     title = record["structure"]["title"]
     body_start = len(title) + 1 if title else 0
-    sentences: list[Sentence] = [s for s in record["sentences"] if s["start"] >= body_start]
-    return [normalize_token(tok) for s in sentences for tok in s["tokens"]]
+    return [
+        normalize_token(token)
+        for sentence in record["sentences"]
+        if sentence["start"] >= body_start
+        for token in sentence["tokens"]
+    ]
 
 
-def enrich(record: SegmentedArticle, resources: Resources) -> EnrichedArticle:
-    """The data-free enrichment stages, run together in the ``enrich`` agent."""
+def _copy_for_next_stage(record: SegmentedArticle) -> EnrichedArticle:
     out = cast(EnrichedArticle, dict(record))
     out["provenance"] = {
         "version": record["provenance"]["version"],
         "stages": list(record["provenance"]["stages"]),
     }
+    return out
+
+
+def enrich(record: SegmentedArticle, resources: Resources) -> EnrichedArticle:
+    """The data-free enrichment stages, run together in the ``enrich`` agent."""
+    out = _copy_for_next_stage(record)
     runs = out["provenance"]["stages"]
     text = record["text"]["clean"]
     language = record["language"]
@@ -165,10 +236,68 @@ def enrich(record: SegmentedArticle, resources: Resources) -> EnrichedArticle:
     out["morphology"] = None
     out["dialect"] = None
     out["sentiment"] = None
+    for stage in DATA_STAGES:
+        if stage not in resources.chain:
+            runs.append(
+                StageRun(name=stage, status="skipped", reason=_unavailable_reason(stage), ms=0.0)
+            )
+    return out
+
+
+# --- CAMeL data-backed stages, one hop each ----------------------------------------------
+
+
+def _morphology(record: EnrichedArticle, model: Any) -> None:
+    record["morphology"] = [
+        {"sentence": index, **analysis}
+        for index, sentence in enumerate(record["sentences"])
+        for analysis in model.analyze(sentence["tokens"])
+    ]
+
+
+def _ner(record: EnrichedArticle, model: Any) -> None:
+    found = model.recognize(record["text"]["clean"], record["sentences"])
+    # CAMeL's spans first; gazetteer spans stay where CAMeL found nothing overlapping.
+    kept = [
+        e
+        for e in record["entities"]
+        if not any(e["start"] < f["end"] and f["start"] < e["end"] for f in found)
+    ]
+    record["entities"] = sorted(found + kept, key=lambda e: (e["start"], e["end"]))
+
+
+def _dialect(record: EnrichedArticle, model: Any) -> None:
+    record["dialect"] = model.identify(record["text"]["clean"])
+
+
+def _sentiment(record: EnrichedArticle, model: Any) -> None:
+    record["sentiment"] = model.classify(record["text"]["clean"])
+
+
+DATA_STAGE_STEPS: dict[str, Callable[[EnrichedArticle, Any], None]] = {
+    "morphology": _morphology,
+    "ner": _ner,
+    "dialect": _dialect,
+    "sentiment": _sentiment,
+}
+
+
+def run_data_stage(stage: str, record: EnrichedArticle, resources: Resources) -> EnrichedArticle:
+    """One CAMeL data-backed stage as its own hop."""
+    out = _copy_for_next_stage(record)
+    runs = out["provenance"]["stages"]
+
+    def step() -> None:
+        _require_arabic(out["language"])
+        DATA_STAGE_STEPS[stage](out, resources.model(stage))
+
+    run_stage(runs, stage, step, None)
     return out
 
 
 def run_chain(raw: RawArticle, resources: Resources) -> EnrichedArticle:
     """The whole chain in-process, exactly as the agents run it one hop at a time."""
-    return enrich(segment(raw, resources), resources)
-
+    record = enrich(segment(raw, resources), resources)
+    for stage in resources.chain:
+        record = run_data_stage(stage, record, resources)
+    return record

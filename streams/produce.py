@@ -23,14 +23,21 @@ async def produce_messages(
     messages = list(iter_messages(paths))
     await ensure_topics(settings)
     producer = AIOKafkaProducer(
-        **client_options(settings), acks="all", enable_idempotence=True,
-        linger_ms=5, max_request_size=MAX_MESSAGE_BYTES,
+        **client_options(settings),
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        max_request_size=MAX_MESSAGE_BYTES,
     )
     await producer.start()
     try:
         with Progress(
-            TextColumn("[bold]producing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            disable=not progress, transient=False,
+            TextColumn("[bold]producing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            disable=not progress,
+            transient=False,
         ) as bar:
             task = bar.add_task("produce", total=len(messages))
             pending = []

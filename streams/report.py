@@ -20,8 +20,16 @@ def _short(text: str | None, width: int) -> str:
 
 def records_table(records: Iterable[Mapping[str, Any]]) -> Table:
     table = Table(title="enriched articles", show_lines=False)
-    for column in ("id", "lang", "title", "published", "source", "countries", "dates",
-                   "duplicate of"):
+    for column in (
+        "id",
+        "lang",
+        "title",
+        "published",
+        "source",
+        "countries",
+        "dates",
+        "duplicate of",
+    ):
         table.add_column(column, overflow="fold")
     for record in records:
         structure = record["structure"]

@@ -51,21 +51,22 @@ class Settings:
         if self.processing_guarantee not in GUARANTEES:
             raise SettingsError(f"STREAMS_PROCESSING_GUARANTEE must be one of {GUARANTEES}")
         if self.kafka_security_protocol not in SECURITY_PROTOCOLS:
-            raise SettingsError(f"STREAMS_KAFKA_SECURITY_PROTOCOL must be one of {SECURITY_PROTOCOLS}")
+            raise SettingsError(
+                f"STREAMS_KAFKA_SECURITY_PROTOCOL must be one of {SECURITY_PROTOCOLS}"
+            )
         if self.kafka_sasl_mechanism and self.kafka_sasl_mechanism not in SASL_MECHANISMS:
             raise SettingsError(f"STREAMS_KAFKA_SASL_MECHANISM must be one of {SASL_MECHANISMS}")
         unknown = set(self.stages) - set(ALL_STAGES)
         if unknown:
             raise SettingsError(
-                f"unknown stage(s) {sorted(unknown)} in STREAMS_STAGES; known: {', '.join(ALL_STAGES)}"
+                f"unknown stage(s) {sorted(unknown)} in STREAMS_STAGES; "
+                f"known: {', '.join(ALL_STAGES)}"
             )
 
     @property
     def broker_url(self) -> str:
         """The first broker as host:port, for clients that do not speak Faust's URL form."""
-        return ",".join(
-            part.split("://", 1)[-1] for part in self.broker.split(";") if part.strip()
-        )
+        return ",".join(part.split("://", 1)[-1] for part in self.broker.split(";") if part.strip())
 
     def with_stages(self, stages: tuple[str, ...]) -> Settings:
         return replace(self, stages=stages)

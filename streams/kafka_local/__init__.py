@@ -27,8 +27,15 @@ KAFKA_VERSION = os.environ.get("STREAMS_KAFKA_VERSION", "4.4.0")
 POM = Path(__file__).with_name("pom.xml")
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 # What Maven prints when it cannot reach a repository (DNS, refused, timeout, offline).
-UNREACHABLE = ("Could not transfer", "UnknownHost", "Connection refused", "Network is unreachable",
-               "timed out", "Could not resolve", "No plugin found for prefix")
+UNREACHABLE = (
+    "Could not transfer",
+    "UnknownHost",
+    "Connection refused",
+    "Network is unreachable",
+    "timed out",
+    "Could not resolve",
+    "No plugin found for prefix",
+)
 # Large enough for the 10 MiB hostile-input test; the topics' own limits are raised by Faust.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
@@ -96,8 +103,16 @@ def resolve_classpath(version: str = KAFKA_VERSION) -> str:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     logger.info("resolving Apache Kafka %s jars from Maven Central", version)
-    command = [mvn, "-B", "-q", "-f", str(POM), DEPENDENCY_PLUGIN + ":build-classpath",
-               f"-Dmdep.outputFile={target}", f"-Dkafka.version={version}"]
+    command = [
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(POM),
+        DEPENDENCY_PLUGIN + ":build-classpath",
+        f"-Dmdep.outputFile={target}",
+        f"-Dkafka.version={version}",
+    ]
     # A corporate mirror or proxy goes in a Maven settings file of the user's choosing.
     if os.environ.get("STREAMS_MAVEN_SETTINGS"):
         command += ["-s", os.environ["STREAMS_MAVEN_SETTINGS"]]
@@ -109,7 +124,9 @@ def resolve_classpath(version: str = KAFKA_VERSION) -> str:
                 "Maven could not download the Kafka jars: Maven Central cannot be reached "
                 f"(check network/proxy settings in ~/.m2/settings.xml).\n{output}"
             )
-        raise LocalKafkaError(f"Maven failed to resolve org.apache.kafka:kafka_2.13:{version}:\n{output}")
+        raise LocalKafkaError(
+            f"Maven failed to resolve org.apache.kafka:kafka_2.13:{version}:\n{output}"
+        )
     return target.read_text().strip()
 
 
@@ -161,27 +178,29 @@ def _server_properties(cfg: BrokerConfig) -> str:
 
 
 def _log4j_properties(cfg: BrokerConfig) -> str:
-    return "\n".join([
-        "status = warn",
-        "appender.file.type = RollingFile",
-        "appender.file.name = FILE",
-        f"appender.file.fileName = {cfg.log_file}",
-        f"appender.file.filePattern = {cfg.log_file}.%i",
-        "appender.file.layout.type = PatternLayout",
-        "appender.file.layout.pattern = [%d] %p %m (%c)%n",
-        "appender.file.policies.type = Policies",
-        "appender.file.policies.size.type = SizeBasedTriggeringPolicy",
-        "appender.file.policies.size.size = 20MB",
-        "appender.file.strategy.type = DefaultRolloverStrategy",
-        "appender.file.strategy.max = 3",
-        "rootLogger.level = INFO",
-        "rootLogger.appenderRef.file.ref = FILE",
-        "logger.kafka.name = kafka",
-        "logger.kafka.level = INFO",
-        "logger.apache.name = org.apache.kafka",
-        "logger.apache.level = WARN",
-        "",
-    ])
+    return "\n".join(
+        [
+            "status = warn",
+            "appender.file.type = RollingFile",
+            "appender.file.name = FILE",
+            f"appender.file.fileName = {cfg.log_file}",
+            f"appender.file.filePattern = {cfg.log_file}.%i",
+            "appender.file.layout.type = PatternLayout",
+            "appender.file.layout.pattern = [%d] %p %m (%c)%n",
+            "appender.file.policies.type = Policies",
+            "appender.file.policies.size.type = SizeBasedTriggeringPolicy",
+            "appender.file.policies.size.size = 20MB",
+            "appender.file.strategy.type = DefaultRolloverStrategy",
+            "appender.file.strategy.max = 3",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.file.ref = FILE",
+            "logger.kafka.name = kafka",
+            "logger.kafka.level = INFO",
+            "logger.apache.name = org.apache.kafka",
+            "logger.apache.level = WARN",
+            "",
+        ]
+    )
 
 
 def read_pid(cfg: BrokerConfig) -> int | None:
@@ -217,7 +236,7 @@ async def _answers_metadata(bootstrap: str) -> bool:
         await admin.start()
         await admin.list_topics()
         return True
-    except Exception:  # noqa: BLE001 - any failure means "not ready yet"
+    except Exception:
         return False
     finally:
         await admin.close()
@@ -231,13 +250,26 @@ def _format_storage(cfg: BrokerConfig, java: str, classpath: str, props: Path) -
     if (cfg.data_dir / "kraft" / "meta.properties").exists():
         return
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    cmd = [java, "-cp", classpath, f"-Dlog4j2.configurationFile={cfg.data_dir / 'log4j2.properties'}",
-           "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props), "--standalone"]
+    cmd = [
+        java,
+        "-cp",
+        classpath,
+        f"-Dlog4j2.configurationFile={cfg.data_dir / 'log4j2.properties'}",
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        cluster_id,
+        "-c",
+        str(props),
+        "--standalone",
+    ]
     for user, password in cfg.sasl_users:
         cmd += ["--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]"]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise LocalKafkaError(f"formatting KRaft storage failed:\n{(proc.stdout + proc.stderr)[-2000:]}")
+        raise LocalKafkaError(
+            f"formatting KRaft storage failed:\n{(proc.stdout + proc.stderr)[-2000:]}"
+        )
 
 
 def start(cfg: BrokerConfig, *, timeout: float = 90.0) -> int:
@@ -247,13 +279,20 @@ def start(cfg: BrokerConfig, *, timeout: float = 90.0) -> int:
         if broker_ready(cfg.port):
             logger.info("Kafka already running (pid %s) on 127.0.0.1:%s", running, cfg.port)
             return running
-        raise LocalKafkaError(f"a broker process {running} exists but does not answer on {cfg.port}")
+        raise LocalKafkaError(
+            f"a broker process {running} exists but does not answer on {cfg.port}"
+        )
     if port_open(cfg.port):
         raise LocalKafkaError(f"port {cfg.port} is already in use by another program")
-    java = _require("java", "Java 17 or newer is needed to run Apache Kafka 4.x "
-                            "(Debian: apt-get install openjdk-17-jre-headless).")
+    java = _require(
+        "java",
+        "Java 17 or newer is needed to run Apache Kafka 4.x "
+        "(Debian: apt-get install openjdk-17-jre-headless).",
+    )
     if _java_major(java) < 17:
-        raise LocalKafkaError("Apache Kafka 4.x needs Java 17 or newer; `java -version` reports older")
+        raise LocalKafkaError(
+            "Apache Kafka 4.x needs Java 17 or newer; `java -version` reports older"
+        )
     classpath = resolve_classpath()
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     cfg.log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -264,10 +303,23 @@ def start(cfg: BrokerConfig, *, timeout: float = 90.0) -> int:
     _format_storage(cfg, java, classpath, props)
     stdout = open(cfg.data_dir / "logs" / "stdout.log", "ab")  # noqa: SIM115 - owned by the child
     proc = subprocess.Popen(
-        [java, f"-Xms256m", f"-Xmx{cfg.heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-         f"-Dlog4j2.configurationFile={log4j}", "-cp", classpath, "kafka.Kafka", str(props)],
-        stdout=stdout, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True, cwd=cfg.data_dir,
+        [
+            java,
+            "-Xms256m",
+            f"-Xmx{cfg.heap}",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={log4j}",
+            "-cp",
+            classpath,
+            "kafka.Kafka",
+            str(props),
+        ],
+        stdout=stdout,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=cfg.data_dir,
     )
     stdout.close()
     cfg.pid_file.write_text(str(proc.pid))
@@ -275,15 +327,20 @@ def start(cfg: BrokerConfig, *, timeout: float = 90.0) -> int:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             cfg.pid_file.unlink(missing_ok=True)
-            raise LocalKafkaError(f"the broker exited with code {proc.returncode}; "
-                                  f"last log lines:\n{tail(cfg.log_file)}")
+            raise LocalKafkaError(
+                f"the broker exited with code {proc.returncode}; "
+                f"last log lines:\n{tail(cfg.log_file)}"
+            )
         if broker_ready(cfg.port):
-            logger.info("Kafka %s ready on 127.0.0.1:%s (pid %s)", KAFKA_VERSION, cfg.port, proc.pid)
+            logger.info(
+                "Kafka %s ready on 127.0.0.1:%s (pid %s)", KAFKA_VERSION, cfg.port, proc.pid
+            )
             return proc.pid
         time.sleep(0.5)
     stop(cfg)
-    raise LocalKafkaError(f"the broker did not become ready in {timeout:.0f}s; "
-                          f"last log lines:\n{tail(cfg.log_file)}")
+    raise LocalKafkaError(
+        f"the broker did not become ready in {timeout:.0f}s; last log lines:\n{tail(cfg.log_file)}"
+    )
 
 
 def stop(cfg: BrokerConfig, *, timeout: float = 30.0) -> bool:

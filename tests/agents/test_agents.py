@@ -18,7 +18,6 @@ from streams.codec import validate
 def sent() -> Iterator[dict[str, list[dict[str, Any]]]]:
     """Capture what the agents send to each topic."""
     app.finalize()
-    app.conf.store = "memory://"
     app.flow_control.resume()
     captured: dict[str, list[dict[str, Any]]] = {"segmented": [], "enriched": [], "dead": []}
 
@@ -28,16 +27,18 @@ def sent() -> Iterator[dict[str, list[dict[str, Any]]]]:
 
         return AsyncMock(side_effect=send)
 
-    with patch.object(agents.segmented_topic, "send", recorder("segmented")), \
-            patch.object(agents.enriched_topic, "send", recorder("enriched")), \
-            patch.object(agents.deadletter_topic, "send", recorder("dead")):
+    with (
+        patch.object(agents.segmented_topic, "send", recorder("segmented")),
+        patch.object(agents.enriched_topic, "send", recorder("enriched")),
+        patch.object(agents.deadletter_topic, "send", recorder("dead")),
+    ):
         yield captured
 
 
 async def test_segment_agent_sends_a_valid_record_keyed_by_id(
     sent: dict[str, list[dict[str, Any]]], seed_text: str
 ) -> None:
-    async with agents.segment_agent.test_context() as agent:
+    async with agents.AGENTS["segment"].test_context() as agent:
         await agent.put(orjson.dumps({"id": "seed", "text": seed_text}), key=b"seed")
     [message] = sent["segmented"]
     assert message["key"] == b"seed"
@@ -55,7 +56,7 @@ async def test_segment_agent_sends_a_valid_record_keyed_by_id(
 async def test_segment_agent_dead_letters_bad_input_and_goes_on(
     sent: dict[str, list[dict[str, Any]]], value: bytes, code: str
 ) -> None:
-    async with agents.segment_agent.test_context() as agent:
+    async with agents.AGENTS["segment"].test_context() as agent:
         await agent.put(value, key=b"bad")
         await agent.put("خبر صالح بعد رسالة تالفة.".encode(), key=b"good")
     [letter] = [orjson.loads(m["value"]) for m in sent["dead"]]
@@ -67,10 +68,10 @@ async def test_segment_agent_dead_letters_bad_input_and_goes_on(
 async def test_enrich_agent_turns_segmented_into_enriched(
     sent: dict[str, list[dict[str, Any]]], seed_text: str
 ) -> None:
-    async with agents.segment_agent.test_context() as agent:
+    async with agents.AGENTS["segment"].test_context() as agent:
         await agent.put(orjson.dumps({"id": "seed", "text": seed_text}), key=b"seed")
     segmented = sent["segmented"][0]
-    async with agents.enrich_agent.test_context() as agent:
+    async with agents.AGENTS["enrich"].test_context() as agent:
         await agent.put(segmented["value"], key=segmented["key"])
         await agent.put(b'{"id": "x"}', key=b"x")
     [message] = sent["enriched"]

@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -78,7 +77,9 @@ class WorkerProcess:
         handle = log.open("wb")
         process = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
-            env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
+            env={**os.environ, **env},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
         handle.close()

@@ -8,7 +8,6 @@ from typing import Any
 
 import orjson
 import pytest
-
 from aiokafka import AIOKafkaProducer
 
 from streams.codec import decode_raw, validate
@@ -26,10 +25,16 @@ pytestmark = pytest.mark.integration
 
 def _collect(pipeline: Pipeline, topic: str, limit: int, timeout: float = 120) -> list[Any]:
     records: list[bytes] = []
-    asyncio.run(consume_records(
-        pipeline.settings, topic, records.append, from_beginning=True, limit=limit,
-        idle_timeout=timeout,
-    ))
+    asyncio.run(
+        consume_records(
+            pipeline.settings,
+            topic,
+            records.append,
+            from_beginning=True,
+            limit=limit,
+            idle_timeout=timeout,
+        )
+    )
     return [orjson.loads(r) for r in records]
 
 
@@ -43,8 +48,11 @@ def _without_timings(record: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_raw_article_comes_out_enriched_once(pipeline: Pipeline) -> None:
     worker = pipeline.start_worker()
-    sent = asyncio.run(produce_messages(pipeline.settings, [str(SAMPLES)],
-                                        pipeline.settings.topic_raw, progress=False))
+    sent = asyncio.run(
+        produce_messages(
+            pipeline.settings, [str(SAMPLES)], pipeline.settings.topic_raw, progress=False
+        )
+    )
     assert sent >= 20
     records = _collect(pipeline, pipeline.settings.topic_enriched, limit=sent)
     assert len(records) == sent, worker.tail()
@@ -53,7 +61,9 @@ def test_every_raw_article_comes_out_enriched_once(pipeline: Pipeline) -> None:
     for record in records:
         validate("enriched-article", record)
         assert [s["name"] for s in record["provenance"]["stages"]][:2] == [
-            "segment", "segment.clitics"]
+            "segment",
+            "segment.clitics",
+        ]
 
 
 def test_plain_text_and_json_messages_are_both_accepted(pipeline: Pipeline, seed_text: str) -> None:
@@ -84,14 +94,20 @@ def test_streamed_records_equal_the_in_process_chain(pipeline: Pipeline) -> None
     pipeline.env["STREAMS_PARTITIONS"] = "1"
     pipeline.start_worker()
     messages = list(iter_messages([str(SAMPLES)]))
-    asyncio.run(produce_messages(pipeline.settings, [str(SAMPLES)], pipeline.settings.topic_raw,
-                                 progress=False))
-    streamed = {r["id"]: r for r in _collect(pipeline, pipeline.settings.topic_enriched,
-                                             limit=len(messages))}
+    asyncio.run(
+        produce_messages(
+            pipeline.settings, [str(SAMPLES)], pipeline.settings.topic_raw, progress=False
+        )
+    )
+    streamed = {
+        r["id"]: r
+        for r in _collect(pipeline, pipeline.settings.topic_enriched, limit=len(messages))
+    }
     resources = Resources()
     max_bytes = pipeline.settings.max_message_bytes
-    local = [run_chain(decode_raw(m.value, m.key, max_bytes=max_bytes), resources)
-             for m in messages]
+    local = [
+        run_chain(decode_raw(m.value, m.key, max_bytes=max_bytes), resources) for m in messages
+    ]
     assert len(streamed) == len(local)
     for record in local:
         assert _without_timings(streamed[record["id"]]) == _without_timings(record)

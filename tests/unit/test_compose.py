@@ -63,8 +63,11 @@ def test_compose_environment_names_are_settings(name: str, service: dict[str, An
 
 
 def test_cluster_profile_has_three_brokers_with_replication_three() -> None:
-    brokers = [s for n, s in _services() if "cluster" in s.get("profiles", []) and
-               s.get("image", "").startswith("apache/kafka")]
+    brokers = [
+        s
+        for n, s in _services()
+        if "cluster" in s.get("profiles", []) and s.get("image", "").startswith("apache/kafka")
+    ]
     assert len(brokers) == 3
     for broker in brokers:
         assert broker["environment"]["KAFKA_DEFAULT_REPLICATION_FACTOR"] == 3

@@ -20,6 +20,9 @@ def test_jsonl_lines_are_sent_as_they_are(tmp_path: Path) -> None:
     path = tmp_path / "batch.jsonl"
     path.write_bytes(b'{"id": "x1", "text": "a"}\n\n{broken\n{"text": "b"}\n')
     messages = list(iter_messages([str(path)]))
-    assert [m.value for m in messages] == [b'{"id": "x1", "text": "a"}', b"{broken",
-                                           b'{"text": "b"}']
+    assert [m.value for m in messages] == [
+        b'{"id": "x1", "text": "a"}',
+        b"{broken",
+        b'{"text": "b"}',
+    ]
     assert [m.key for m in messages] == [b"x1", None, None]

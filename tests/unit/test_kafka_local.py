@@ -20,14 +20,14 @@ def test_server_properties_are_kraft_on_loopback(tmp_path: Path) -> None:
 
 def test_missing_java_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(LocalKafkaError, match="java was not found.*Java 17"):
+    with pytest.raises(LocalKafkaError, match=r"java was not found.*Java 17"):
         kafka_local.start(BrokerConfig(data_dir=tmp_path / "k", port=1))
 
 
 def test_missing_maven_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STREAMS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(LocalKafkaError, match="mvn was not found.*Maven"):
+    with pytest.raises(LocalKafkaError, match=r"mvn was not found.*Maven"):
         kafka_local.resolve_classpath()
 
 

@@ -12,7 +12,11 @@ def test_defaults_match_the_design() -> None:
     assert s.broker == "kafka://127.0.0.1:9092"
     assert s.partitions == 4
     assert (s.topic_raw, s.topic_segmented, s.topic_enriched, s.topic_deadletter) == (
-        "articles.raw", "articles.segmented", "articles.enriched", "articles.deadletter")
+        "articles.raw",
+        "articles.segmented",
+        "articles.enriched",
+        "articles.deadletter",
+    )
     assert s.web_host == "127.0.0.1" and s.web_port == 6066
     assert s.max_message_bytes == 1024 * 1024
     assert s.processing_guarantee == "at_least_once"
@@ -20,9 +24,15 @@ def test_defaults_match_the_design() -> None:
 
 
 def test_environment_overrides_and_types() -> None:
-    s = from_env({"STREAMS_PARTITIONS": "8", "STREAMS_STAGES": "segment, enrich",
-                  "STREAMS_DATA_DIR": "/tmp/x", "STREAMS_PROCESSING_GUARANTEE": "EXACTLY_ONCE",
-                  "STREAMS_KAFKA_SASL_MECHANISM": "scram-sha-512"})
+    s = from_env(
+        {
+            "STREAMS_PARTITIONS": "8",
+            "STREAMS_STAGES": "segment, enrich",
+            "STREAMS_DATA_DIR": "/tmp/x",
+            "STREAMS_PROCESSING_GUARANTEE": "EXACTLY_ONCE",
+            "STREAMS_KAFKA_SASL_MECHANISM": "scram-sha-512",
+        }
+    )
     assert s.partitions == 8
     assert s.stages == ("segment", "enrich")
     assert s.data_dir == Path("/tmp/x")
