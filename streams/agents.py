@@ -19,6 +19,8 @@ from . import codec
 from .app import (
     app,
     deadletter_topic,
+    duplicate_bands,
+    duplicate_signatures,
     enriched_topic,
     pending_topics,
     raw_topic,
@@ -27,6 +29,7 @@ from .app import (
     stage_counts,
 )
 from .codec import BadMessage
+from .nlp.fingerprint import DuplicateIndex
 from .pipeline import Resources, enrich, run_data_stage, segment
 from .records import StageRun
 
@@ -34,7 +37,9 @@ logger = logging.getLogger(__name__)
 
 PRODUCED_AT_HEADER = "x-produced-at-ms"
 
-resources = Resources()
+resources = Resources(
+    duplicates=DuplicateIndex(bands=duplicate_bands, signatures=duplicate_signatures)
+)
 # The hops after `segment`: `enrich`, then each CAMeL stage whose data is installed.
 CHAIN = ("enrich", *resources.chain)
 
@@ -91,14 +96,14 @@ async def _dead_letter(event: EventT, stage: str, error: BadMessage) -> None:
 
 
 # Each returns the new record and how many provenance entries it had before this hop.
-Process = Callable[[bytes | None, bytes | None], tuple[Any, int]]
+Process = Callable[[EventT], tuple[Any, int]]
 
 
 async def _hop(event: EventT, stage: str, process: Process, schema: str) -> None:
     """Process one event of ``stage``: dead-letter what fails, count, send the result on."""
     message = event.message
     try:
-        record, earlier_runs = process(message.value, message.key)
+        record, earlier_runs = process(event)
         codec.validate(schema, record)
         payload = codec.dumps(record)
     except Exception as exc:
@@ -114,19 +119,21 @@ async def _hop(event: EventT, stage: str, process: Process, schema: str) -> None
     )
 
 
-def _segment(value: bytes | None, key: bytes | None) -> tuple[Any, int]:
-    raw = codec.decode_raw(value, key, max_bytes=settings.max_message_bytes)
+def _segment(event: EventT) -> tuple[Any, int]:
+    message = event.message
+    raw = codec.decode_raw(message.value, message.key, max_bytes=settings.max_message_bytes)
     return segment(raw, resources), 0
 
 
-def _enrich(value: bytes | None, key: bytes | None) -> tuple[Any, int]:
-    record = codec.decode_segmented(value)
-    return enrich(record, resources), len(record["provenance"]["stages"])
+def _enrich(event: EventT) -> tuple[Any, int]:
+    record = codec.decode_segmented(event.message.value)
+    seen_at = int(_produced_at(event))
+    return enrich(record, resources, seen_at=seen_at), len(record["provenance"]["stages"])
 
 
 def _data_stage(stage: str) -> Process:
-    def process(value: bytes | None, key: bytes | None) -> tuple[Any, int]:
-        record = codec.decode_enriched(value)
+    def process(event: EventT) -> tuple[Any, int]:
+        record = codec.decode_enriched(event.message.value)
         return run_data_stage(stage, record, resources), len(record["provenance"]["stages"])
 
     return process

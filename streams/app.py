@@ -104,3 +104,18 @@ stage_counts = app.Table(
         key_type=str, value_type=int, key_serializer="json", value_serializer="json"
     ),
 )
+
+# Near-duplicate detection needs every article ever seen, whichever partition it came from:
+# global tables are read in full by every worker and written through their changelogs.
+_json_strings = faust.Schema(
+    key_type=str, value_type=str, key_serializer="json", value_serializer="json"
+)
+duplicate_bands = app.GlobalTable(
+    "duplicate-bands", partitions=settings.partitions, schema=_json_strings
+)
+duplicate_signatures = app.GlobalTable(
+    "duplicate-signatures",
+    partitions=settings.partitions,
+    schema=faust.Schema(key_type=str, value_type=list, key_serializer="json",
+                        value_serializer="json"),
+)

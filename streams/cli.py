@@ -293,14 +293,12 @@ def data_install(package: str) -> None:
 @click.option("--stats-url", default=None, help="also print the per-stage counts of a worker")
 def report(path: str, stats_url: str | None) -> None:
     """Summarise enriched JSON lines (from `streams consume`) as a table."""
-    from rich.console import Console
-
-    from .report import records_table, stage_table
+    from .report import records_table, stage_table, wide_console
 
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     with stream:
         records = [orjson.loads(line) for line in stream if line.strip()]
-    console = Console()
+    console = wide_console()
     console.print(records_table(records))
     if stats_url:
         import urllib.request

@@ -203,8 +203,13 @@ def _copy_for_next_stage(record: SegmentedArticle) -> EnrichedArticle:
     return out
 
 
-def enrich(record: SegmentedArticle, resources: Resources) -> EnrichedArticle:
-    """The data-free enrichment stages, run together in the ``enrich`` agent."""
+def enrich(
+    record: SegmentedArticle, resources: Resources, *, seen_at: int | None = None
+) -> EnrichedArticle:
+    """The data-free enrichment stages, run together in the ``enrich`` agent.
+
+    ``seen_at`` (ms) orders articles for duplicate detection: in the stream, the produce time.
+    """
     out = _copy_for_next_stage(record)
     runs = out["provenance"]["stages"]
     text = record["text"]["clean"]
@@ -228,7 +233,7 @@ def enrich(record: SegmentedArticle, resources: Resources) -> EnrichedArticle:
 
     def duplicates() -> tuple[str | None, str | None]:
         fp = fingerprint(_body_tokens(record))
-        return fp.exact, resources.duplicates.check_and_add(record["id"], fp)
+        return fp.exact, resources.duplicates.check_and_add(record["id"], fp, seen_at=seen_at)
 
     out["fingerprint"], out["duplicate_of"] = run_stage(
         runs, "duplicates", duplicates, (None, None)

@@ -57,5 +57,6 @@ def stage_table(stages: Mapping[str, Mapping[str, int]]) -> Table:
     return table
 
 
-def print_records(records: list[Mapping[str, Any]], console: Console | None = None) -> None:
-    (console or Console()).print(records_table(records))
+def wide_console() -> Console:
+    """A console wide enough for Arabic titles even when stdout is not a terminal."""
+    return Console(width=max(Console().width, 150))

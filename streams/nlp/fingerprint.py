@@ -17,8 +17,9 @@ estimate and are matched only exactly.
 
 The index keeps its state in two plain ``MutableMapping`` objects with JSON values, so that a
 Faust table can back it: ``bands`` maps each band key, and ``"x:" + exact digest``, to the
-first article id that had it (plus a ``"#seq"`` counter); ``signatures`` maps an article id to
-``[sequence, *signature]``, the sequence number ordering articles so the earliest match wins.
+first article id that had it; ``signatures`` maps an article id to ``[seen_at, *signature]``,
+``seen_at`` (ms; the produce time in the stream) ordering articles so the earliest match wins.
+No shared counter: several workers write these mappings at once through a Faust global table.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import time
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,7 +70,6 @@ _PERMUTATIONS: tuple[tuple[int, int], ...] = tuple(
 _A = np.array([a for a, _ in _PERMUTATIONS], dtype=np.uint64).reshape(-1, 1)
 _B = np.array([b for _, b in _PERMUTATIONS], dtype=np.uint64).reshape(-1, 1)
 _TOKEN_SEP = "\x1f"  # cannot occur inside a token
-_SEQ_KEY = "#seq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,19 +131,20 @@ class DuplicateIndex:
         self.signatures = signatures
         self.threshold = threshold
 
-    def _sequence(self, article_id: str) -> int:
+    def check_and_add(
+        self, article_id: str, fp: Fingerprint, *, seen_at: int | None = None
+    ) -> str | None:
+        """The id of the earliest earlier duplicate of ``fp`` (or None), then record it.
+
+        ``seen_at`` orders articles (ms since epoch; default now); a re-sent id keeps its first.
+        """
+        found = self._find(article_id, fp)
         stored = self.signatures.get(article_id)
         if stored:
-            return stored[0]
-        seq = int(self.bands.get(_SEQ_KEY, "0")) + 1
-        self.bands[_SEQ_KEY] = str(seq)
-        return seq
-
-    def check_and_add(self, article_id: str, fp: Fingerprint) -> str | None:
-        """The id of the earliest earlier duplicate of ``fp`` (or None), then record it."""
-        found = self._find(article_id, fp)
-        seq = self._sequence(article_id)
-        self.signatures[article_id] = [seq, *fp.signature]
+            first_seen = stored[0]
+        else:
+            first_seen = seen_at if seen_at is not None else time.time_ns() // 1_000_000
+        self.signatures[article_id] = [first_seen, *fp.signature]
         for key in (f"x:{fp.exact}", *fp.bands):
             if key not in self.bands:
                 self.bands[key] = article_id
@@ -163,6 +165,6 @@ class DuplicateIndex:
                 len(stored) == NUM_HASHES + 1
                 and estimated_jaccard(stored[1:], fp.signature) >= self.threshold
             )
-            if same and (best is None or stored[0] < best[0]):
+            if same and (best is None or (stored[0], candidate) < best):
                 best = (stored[0], candidate)
         return None if best is None else best[1]
