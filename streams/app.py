@@ -116,6 +116,6 @@ duplicate_bands = app.GlobalTable(
 duplicate_signatures = app.GlobalTable(
     "duplicate-signatures",
     partitions=settings.partitions,
-    schema=faust.Schema(key_type=str, value_type=list, key_serializer="json",
-                        value_serializer="json"),
+    # No value_type: Faust would try to build a model from it; the JSON list is the value.
+    schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"),
 )
