@@ -7,6 +7,7 @@ never see each other's messages or consumer groups.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -16,10 +17,16 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
+from aiokafka import AIOKafkaProducer
 
+from streams.consume import consume_records
+from streams.kafka_client import client_options, ensure_topics
 from streams.kafka_local import BrokerConfig, start, stop
+from streams.produce import produce_messages
 from streams.settings import Settings, from_env
 
 pytestmark = pytest.mark.integration
@@ -57,6 +64,47 @@ class Pipeline:
     def settings(self) -> Settings:
         return from_env(self.env)
 
+    def produce(self, paths: list[str]) -> int:
+        """Send files/folders to the raw topic as `streams produce` does; returns how many."""
+        return asyncio.run(
+            produce_messages(self.settings, paths, self.settings.topic_raw, progress=False)
+        )
+
+    def send(self, messages: list[tuple[bytes | None, bytes, int | None]]) -> None:
+        """Send (key, value, partition) messages to the raw topic, one by one, acknowledged."""
+
+        async def run() -> None:
+            await ensure_topics(self.settings)
+            producer = AIOKafkaProducer(**client_options(self.settings))
+            await producer.start()
+            try:
+                for key, value, partition in messages:
+                    await producer.send_and_wait(
+                        self.settings.topic_raw, value, key=key, partition=partition
+                    )
+            finally:
+                await producer.stop()
+
+        asyncio.run(run())
+
+    def consume(
+        self, limit: int, *, topic: str | None = None, timeout: float = 120
+    ) -> list[dict[str, Any]]:
+        """Records of a topic (default: enriched) from the beginning, up to ``limit``; stops
+        after ``timeout`` seconds without a new record."""
+        values: list[bytes] = []
+        asyncio.run(
+            consume_records(
+                self.settings,
+                topic or self.settings.topic_enriched,
+                values.append,
+                from_beginning=True,
+                limit=limit,
+                idle_timeout=timeout,
+            )
+        )
+        return [orjson.loads(value) for value in values]
+
     def start_worker(self, *, stages: str | None = None) -> WorkerProcess:
         env = dict(self.env, STREAMS_WEB_PORT=str(free_port()))
         if stages:
@@ -93,6 +141,13 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        return self.process.returncode
+
+    def kill(self) -> int:
+        """SIGKILL: no shutdown code runs, as when a machine or container dies."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
         return self.process.returncode
 
     def tail(self, lines: int = 40) -> str:

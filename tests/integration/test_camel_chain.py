@@ -4,7 +4,6 @@ tiny and random: these tests check the plumbing and the shapes, never accuracy."
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -13,8 +12,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.consume import consume_records
-from streams.produce import produce_messages
 from tests.conftest import REPO, SAMPLES
 
 from .conftest import Pipeline
@@ -83,22 +80,10 @@ def test_data_stages_run_as_separate_agents_on_their_own_worker(
     light = pipeline.start_worker(stages="segment,enrich")
     heavy = pipeline.start_worker(stages=",".join(DATA_STAGES))
     files = [str(p) for p in sorted(SAMPLES.glob("0[1-5]-*.txt"))]
-    sent = asyncio.run(
-        produce_messages(pipeline.settings, files, pipeline.settings.topic_raw, progress=False)
-    )
-    values: list[bytes] = []
-    asyncio.run(
-        consume_records(
-            pipeline.settings,
-            pipeline.settings.topic_enriched,
-            values.append,
-            from_beginning=True,
-            limit=sent,
-            idle_timeout=180,
-        )
-    )
-    assert len(values) == sent, light.tail() + heavy.tail()
-    for record in map(orjson.loads, values):
+    sent = pipeline.produce(files)
+    records = pipeline.consume(limit=sent, timeout=180)
+    assert len(records) == sent, light.tail() + heavy.tail()
+    for record in records:
         runs = {run["name"]: run for run in record["provenance"]["stages"]}
         assert runs["segment.clitics"]["status"] == "ok"
         assert all(runs[stage]["status"] == "ok" for stage in DATA_STAGES), runs

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaProducer
 
-from streams.consume import consume_records
-from streams.kafka_client import client_options, ensure_topics
 from tests.conftest import SAMPLES
 
 from .conftest import Pipeline
@@ -23,37 +19,11 @@ UNRELATED = (SAMPLES / "07-doha-lng-japan.txt").read_text(encoding="utf-8")
 
 
 def _send(pipeline: Pipeline, items: list[tuple[str, str, int]]) -> None:
-    async def run() -> None:
-        await ensure_topics(pipeline.settings)
-        producer = AIOKafkaProducer(**client_options(pipeline.settings))
-        await producer.start()
-        try:
-            for article_id, text, partition in items:
-                await producer.send_and_wait(
-                    pipeline.settings.topic_raw,
-                    orjson.dumps({"id": article_id, "text": text}),
-                    key=article_id.encode(),
-                    partition=partition,
-                )
-        finally:
-            await producer.stop()
-
-    asyncio.run(run())
+    pipeline.send([(i.encode(), orjson.dumps({"id": i, "text": t}), p) for i, t, p in items])
 
 
 def _enriched(pipeline: Pipeline, count: int) -> dict[str, Any]:
-    values: list[bytes] = []
-    asyncio.run(
-        consume_records(
-            pipeline.settings,
-            pipeline.settings.topic_enriched,
-            values.append,
-            from_beginning=True,
-            limit=count,
-            idle_timeout=90,
-        )
-    )
-    return {r["id"]: r for r in map(orjson.loads, values)}
+    return {r["id"]: r for r in pipeline.consume(limit=count, timeout=90)}
 
 
 def test_republished_story_is_found_across_partitions_workers_and_restarts(

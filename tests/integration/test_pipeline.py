@@ -3,39 +3,19 @@ records equal the in-process chain's."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from streams.codec import decode_raw, validate
-from streams.consume import consume_records
 from streams.inputs import iter_messages
-from streams.kafka_client import client_options, ensure_topics
 from streams.pipeline import Resources, run_chain
-from streams.produce import produce_messages
 from tests.conftest import SAMPLES
 
 from .conftest import Pipeline
 
 pytestmark = pytest.mark.integration
-
-
-def _collect(pipeline: Pipeline, topic: str, limit: int, timeout: float = 120) -> list[Any]:
-    records: list[bytes] = []
-    asyncio.run(
-        consume_records(
-            pipeline.settings,
-            topic,
-            records.append,
-            from_beginning=True,
-            limit=limit,
-            idle_timeout=timeout,
-        )
-    )
-    return [orjson.loads(r) for r in records]
 
 
 def _without_timings(record: dict[str, Any]) -> dict[str, Any]:
@@ -48,42 +28,27 @@ def _without_timings(record: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_raw_article_comes_out_enriched_once(pipeline: Pipeline) -> None:
     worker = pipeline.start_worker()
-    sent = asyncio.run(
-        produce_messages(
-            pipeline.settings, [str(SAMPLES)], pipeline.settings.topic_raw, progress=False
-        )
-    )
-    assert sent >= 20
-    records = _collect(pipeline, pipeline.settings.topic_enriched, limit=sent)
+    sent = pipeline.produce([str(SAMPLES)])
+    assert sent >= 30
+    records = pipeline.consume(limit=sent + 1, timeout=15)
     assert len(records) == sent, worker.tail()
     expected_ids = {m.key.decode() for m in iter_messages([str(SAMPLES)]) if m.key}
     assert {r["id"] for r in records} == expected_ids
     for record in records:
         validate("enriched-article", record)
-        assert [s["name"] for s in record["provenance"]["stages"]][:2] == [
-            "segment",
-            "segment.clitics",
-        ]
+        names = [run["name"] for run in record["provenance"]["stages"]]
+        assert names[:2] == ["segment", "segment.clitics"]
 
 
 def test_plain_text_and_json_messages_are_both_accepted(pipeline: Pipeline, seed_text: str) -> None:
     pipeline.start_worker()
-
-    async def send() -> None:
-        await ensure_topics(pipeline.settings)
-        producer = AIOKafkaProducer(**client_options(pipeline.settings))
-        await producer.start()
-        try:
-            await producer.send_and_wait(pipeline.settings.topic_raw, seed_text.encode())
-            await producer.send_and_wait(
-                pipeline.settings.topic_raw,
-                orjson.dumps({"id": "json-1", "text": seed_text, "source": "x"}),
-            )
-        finally:
-            await producer.stop()
-
-    asyncio.run(send())
-    records = _collect(pipeline, pipeline.settings.topic_enriched, limit=2)
+    pipeline.send(
+        [
+            (None, seed_text.encode(), None),
+            (None, orjson.dumps({"id": "json-1", "text": seed_text, "source": "x"}), None),
+        ]
+    )
+    records = pipeline.consume(limit=2)
     ids = sorted(r["id"] for r in records)
     assert ids[0] == "json-1" and ids[1].startswith("sha1-")
     assert {r["structure"]["published_at"] for r in records} == {"2025-01-07"}
@@ -94,15 +59,8 @@ def test_streamed_records_equal_the_in_process_chain(pipeline: Pipeline) -> None
     pipeline.env["STREAMS_PARTITIONS"] = "1"
     pipeline.start_worker()
     messages = list(iter_messages([str(SAMPLES)]))
-    asyncio.run(
-        produce_messages(
-            pipeline.settings, [str(SAMPLES)], pipeline.settings.topic_raw, progress=False
-        )
-    )
-    streamed = {
-        r["id"]: r
-        for r in _collect(pipeline, pipeline.settings.topic_enriched, limit=len(messages))
-    }
+    pipeline.produce([str(SAMPLES)])
+    streamed = {r["id"]: r for r in pipeline.consume(limit=len(messages))}
     resources = Resources()
     max_bytes = pipeline.settings.max_message_bytes
     local = [
