@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STREAMS := $(BIN)/streams
 TEST_KAFKA_PORT ?= 19092
 
-.PHONY: venv demo test unit lint typecheck kafka-start kafka-stop worker produce consume clean
+.PHONY: venv demo test unit lint typecheck bench kafka-start kafka-stop worker produce consume clean
 
 venv:  ## create/update the cached virtualenv (.venv links to it)
 	@scripts/venv.sh
@@ -24,6 +24,9 @@ lint: venv
 
 typecheck: venv
 	$(BIN)/mypy streams
+
+bench: venv  ## the benchmarks (own broker, ~6 min; not part of `make test`): README "Performance"
+	$(STREAMS) bench all
 
 kafka-start: venv
 	$(STREAMS) kafka start

@@ -23,7 +23,7 @@ echo "== starting a worker (log: $run/worker.log)"
 "$bin/streams" worker >"$run/worker.log" 2>&1 &
 worker_pid=$!
 for _ in $(seq 120); do
-  curl -fs "http://127.0.0.1:$web_port/stats" >/dev/null 2>&1 && break
+  curl -fs "http://127.0.0.1:$web_port/health" >/dev/null 2>&1 && break  # 200 once assigned and recovered
   kill -0 "$worker_pid" 2>/dev/null || { tail -30 "$run/worker.log"; exit 1; }
   sleep 0.5
 done

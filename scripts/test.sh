@@ -11,4 +11,5 @@ trap cleanup EXIT
 "$bin/streams" kafka start --port "$port" --data-dir "$data"
 export STREAMS_TEST_BROKER="kafka://127.0.0.1:$port"
 "$bin/ruff" check streams tests
+"$bin/mypy" streams
 "$bin/pytest" "$@"

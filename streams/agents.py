@@ -8,7 +8,6 @@ moves on; the offset is committed as usual so a bad message is not retried forev
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,27 +18,24 @@ from . import codec
 from .app import (
     app,
     deadletter_topic,
-    duplicate_bands,
-    duplicate_signatures,
+    duplicate_index,
     enriched_topic,
     pending_topics,
     raw_topic,
     segmented_topic,
     settings,
-    stage_counts,
 )
 from .codec import BadMessage
-from .nlp.fingerprint import DuplicateIndex
 from .pipeline import Resources, enrich, run_data_stage, segment
 from .records import StageRun
+from .tally import count_dead_letter, count_hop
+from .web import views as _views  # noqa: F401 - registers the HTTP views
 
 logger = logging.getLogger(__name__)
 
 PRODUCED_AT_HEADER = "x-produced-at-ms"
 
-resources = Resources(
-    duplicates=DuplicateIndex(bands=duplicate_bands, signatures=duplicate_signatures)
-)
+resources = Resources(duplicates=duplicate_index)
 # The hops after `segment`: `enrich`, then each CAMeL stage whose data is installed.
 CHAIN = ("enrich", *resources.chain)
 
@@ -58,10 +54,6 @@ def _produced_at(event: EventT) -> bytes:
     if value:
         return bytes(value)
     return str(int(event.message.timestamp * 1000)).encode()
-
-
-def _count(stage: str, status: str, partition: int) -> None:
-    stage_counts[f"{stage}|{status}|{partition}"] += 1
 
 
 def _as_bad_message(exc: Exception) -> BadMessage:
@@ -92,7 +84,7 @@ async def _dead_letter(event: EventT, stage: str, error: BadMessage) -> None:
         error,
     )
     await deadletter_topic.send(key=message.key, value=codec.dumps(letter))
-    _count(stage, "deadletter", message.partition)
+    count_dead_letter(event, stage, error.code)
 
 
 # Each returns the new record and how many provenance entries it had before this hop.
@@ -100,22 +92,30 @@ Process = Callable[[EventT], tuple[Any, int]]
 
 
 async def _hop(event: EventT, stage: str, process: Process, schema: str) -> None:
-    """Process one event of ``stage``: dead-letter what fails, count, send the result on."""
-    message = event.message
+    """Process one event of ``stage``: dead-letter what fails, send the result on, count."""
     try:
         record, earlier_runs = process(event)
         codec.validate(schema, record)
         payload = codec.dumps(record)
+        codec.check_output_size(payload, record["id"])
     except Exception as exc:
         await _dead_letter(event, stage, _as_bad_message(exc))
         return
     runs: list[StageRun] = record["provenance"]["stages"]
-    for run in runs[earlier_runs:]:
-        _count(run["name"], run["status"], message.partition)
-    await output_topic(stage).send(
+    produced_at = _produced_at(event)
+    destination = output_topic(stage)
+    await destination.send(
         key=record["id"].encode(),
         value=payload,
-        headers={PRODUCED_AT_HEADER: _produced_at(event)},
+        headers={PRODUCED_AT_HEADER: produced_at},
+    )
+    count_hop(
+        event,
+        stage,
+        record,
+        runs[earlier_runs:],
+        final=destination is enriched_topic,
+        produced_at_ms=int(produced_at),
     )
 
 
@@ -170,18 +170,3 @@ async def declare_topics() -> None:
         *(pending_topics[stage] for stage in resources.chain),
     ):
         await topic.maybe_declare()
-
-
-def local_stage_totals() -> dict[str, dict[str, int]]:
-    """Per-stage counts over the partitions this worker holds."""
-    totals: dict[str, dict[str, int]] = {}
-    for key, count in stage_counts.items():
-        stage, status, _partition = str(key).split("|")
-        totals.setdefault(stage, {}).setdefault(status, 0)
-        totals[stage][status] += count
-    return totals
-
-
-@app.page("/stats")
-async def stats_view(web: Any, request: Any) -> Any:
-    return web.json({"stages": local_stage_totals(), "time": time.time()})

@@ -7,13 +7,20 @@ chosen by ``STREAMS_STAGES`` (see :mod:`streams.agents`).
 from __future__ import annotations
 
 import logging
+import socket
 import ssl
 from typing import Any
 
 import faust
+import orjson
+from faust.types import EventT
 
+from .kafka_client import PRODUCER_LINGER_MS, PRODUCER_MAX_BATCH_BYTES
 from .kafka_local import MAX_MESSAGE_BYTES
+from .nlp.fingerprint import DuplicateIndex
+from .pipeline import data_chain
 from .settings import Settings, get_settings
+from .transactions import use_source_partition_transactions
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +44,16 @@ def _credentials(settings: Settings) -> Any:
     return None
 
 
+def advertised_host(bind: str) -> str:
+    """The host other workers call: the bind address, or this machine's when bound to all."""
+    if bind in ("0.0.0.0", "::", ""):
+        try:
+            return socket.gethostbyname(socket.gethostname())
+        except OSError:
+            return socket.gethostname()
+    return bind
+
+
 def create_app(settings: Settings) -> faust.App:
     # Faust creates its datadir without parents.
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -44,7 +61,8 @@ def create_app(settings: Settings) -> faust.App:
         settings.app_id,
         broker=settings.broker,
         broker_credentials=_credentials(settings),
-        autodiscover=False,
+        # `faust -A streams.app worker` finds the agents (and their views) here.
+        autodiscover=["streams.agents"],
         origin="streams",
         # Records are orjson bytes end to end: no Faust codecs on the hot path.
         key_serializer="raw",
@@ -54,12 +72,21 @@ def create_app(settings: Settings) -> faust.App:
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
         processing_guarantee=settings.processing_guarantee,
-        producer_max_request_size=max(settings.max_message_bytes * 2, 2 * 1024 * 1024),
+        # Records grow through the chain (tokens repeat the text): up to what the topics take.
+        producer_max_request_size=MAX_MESSAGE_BYTES,
+        producer_linger=PRODUCER_LINGER_MS / 1000,
+        producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
         consumer_max_fetch_size=MAX_MESSAGE_BYTES,
         consumer_auto_offset_reset="earliest",
+        # A worker that dies without leaving the group (SIGKILL, a lost machine) keeps its
+        # partitions until its session expires: Faust's 60 s default stalls them that long.
+        # Heartbeats run on the consumer's own thread, so a busy agent does not look dead.
+        broker_session_timeout=settings.kafka_session_timeout,
+        broker_heartbeat_interval=min(3.0, settings.kafka_session_timeout / 3),
         web_enabled=True,
         web_bind=settings.web_host,
-        web_host=settings.web_host,
+        # The canonical URL is how the other workers reach this one (/stats fans out to it).
+        web_host=advertised_host(settings.web_host),
         web_port=settings.web_port,
         # Faust's generic /table views would expose raw table contents; ours are in streams.web.
         web_tables_enabled=False,
@@ -68,6 +95,9 @@ def create_app(settings: Settings) -> faust.App:
 
 settings = get_settings()
 app = create_app(settings)
+if settings.processing_guarantee == "exactly_once":
+    # Faust's own routing sends our outputs outside the transactions: see streams.transactions.
+    use_source_partition_transactions(app)
 
 
 def _topic(name: str) -> faust.TopicT:
@@ -93,29 +123,49 @@ pending_topics = {
     for stage in ("morphology", "ner", "dialect", "sentiment")
 }
 
-# Counters keyed "<stage>|<status>|<partition>": each key is written from exactly one source
-# partition, so its changelog partition is fixed and totals stay exact across rebalances.
-stage_counts = app.Table(
-    "stage-counts",
-    default=int,
-    partitions=settings.partitions,
-    # Tables hold plain JSON, unlike the topics' raw bytes.
-    schema=faust.Schema(
-        key_type=str, value_type=int, key_serializer="json", value_serializer="json"
-    ),
+# Monitoring tables (written by streams.tally, read by streams.web; values: streams.monitor).
+# Keys end with the source partition ("segment|3"), values carry the last offset counted.
+# One counters table per agent run here: its changelog is then subscribed by exactly the
+# workers running that agent, so Faust co-partitions it with the agent's input topic even when
+# workers run different stages (a table shared by all agents would be assigned on its own).
+CHAIN_STAGES = ("segment", "enrich", *data_chain())
+# Tables hold plain JSON, unlike the topics' raw bytes. value_type None: Faust's recovery
+# calls value_type.from_data() on any other type but int/float/str/bytes/Decimal.
+_json_values: faust.Schema = faust.Schema(
+    key_type=str, value_type=None, key_serializer="json", value_serializer="json"
+)
+stage_counters = {
+    stage: app.Table(f"counters-{stage}", partitions=settings.partitions, schema=_json_values)
+    for stage in CHAIN_STAGES
+    if stage in settings.stages
+}
+# Trending entities and countries per tumbling window, counted where articles leave the chain.
+trending = (
+    app.Table("trending", partitions=settings.partitions, schema=_json_values)
+    if CHAIN_STAGES[-1] in settings.stages
+    else None
 )
 
 # Near-duplicate detection needs every article ever seen, whichever partition it came from:
-# global tables are read in full by every worker and written through their changelogs.
-_json_strings = faust.Schema(
-    key_type=str, value_type=str, key_serializer="json", value_serializer="json"
-)
-duplicate_bands = app.GlobalTable(
-    "duplicate-bands", partitions=settings.partitions, schema=_json_strings
-)
+# a global table is read in full by every worker and written through its changelog. It holds
+# one entry per article (its signature); each worker derives the LSH band index from it in
+# memory, fed by the changelog (at start-up and as other workers write), so an article costs
+# one changelog message rather than one per band.
+async def _index_signature(event: EventT) -> None:
+    key, value = event.key, event.value
+    if isinstance(key, bytes):
+        key = orjson.loads(key)
+    if isinstance(value, bytes):
+        value = orjson.loads(value)
+    if isinstance(key, str) and isinstance(value, list) and value:
+        duplicate_index.observe(key, value)
+
+
 duplicate_signatures = app.GlobalTable(
     "duplicate-signatures",
     partitions=settings.partitions,
     # No value_type: Faust would try to build a model from it; the JSON list is the value.
     schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"),
+    on_changelog_event=_index_signature,
 )
+duplicate_index = DuplicateIndex(bands={}, signatures=duplicate_signatures)

@@ -9,21 +9,33 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 import orjson
+from aiokafka.errors import KafkaConnectionError
 
-from .settings import ALL_STAGES, SettingsError, get_settings
+from .settings import ALL_STAGES, Settings, SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from .kafka_local import BrokerConfig
 
 logger = logging.getLogger(__name__)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.secho(f"error: {message}", fg="red", err=True)
     sys.exit(1)
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _kafka_problem(settings: Settings) -> str | None:
+    """Why Kafka cannot be reached with these settings (credentials, TLS, address), or None."""
+    from .kafka_check import connection_problem
+
+    return asyncio.run(connection_problem(settings))
+
+
+def _settings() -> Settings:
     try:
         return get_settings()
     except SettingsError as exc:
@@ -51,7 +63,7 @@ def kafka() -> None:
     """A local single-node Apache Kafka (KRaft) from the official Maven Central jars."""
 
 
-def _broker_config(port: int, data_dir: str | None):  # type: ignore[no-untyped-def]
+def _broker_config(port: int, data_dir: str | None) -> BrokerConfig:
     from .kafka_local import BrokerConfig
 
     base = Path(data_dir) if data_dir else _settings().data_dir / f"kafka-{port}"
@@ -67,11 +79,49 @@ _data_dir = click.option(
 @kafka.command("start")
 @_port
 @_data_dir
-def kafka_start(port: int, data_dir: str | None) -> None:
-    """Start the broker in the background; returns once it accepts connections."""
+@click.option(
+    "--controller-port", type=int, default=None, help="KRaft controller port [default: PORT+1]"
+)
+@click.option("--sasl-port", type=int, default=None, help="also a SASL_PLAINTEXT listener")
+@click.option(
+    "--ssl-port", type=int, default=None, help="also a TLS listener (certificate from a local CA)"
+)
+@click.option("--sasl-ssl-port", type=int, default=None, help="also a SASL_SSL listener")
+@click.option(
+    "--user",
+    "users",
+    multiple=True,
+    metavar="NAME:PASSWORD",
+    help="SASL user (PLAIN, SCRAM-SHA-256/512) [default: $STREAMS_KAFKA_USERNAME/_PASSWORD]",
+)
+def kafka_start(
+    port: int,
+    data_dir: str | None,
+    controller_port: int | None,
+    sasl_port: int | None,
+    ssl_port: int | None,
+    sasl_ssl_port: int | None,
+    users: tuple[str, ...],
+) -> None:
+    """Start the broker in the background; returns once it accepts connections.
+
+    With --sasl-port, --ssl-port or --sasl-ssl-port it also listens with Kafka security, to try
+    the STREAMS_KAFKA_* settings locally. SCRAM users are stored when the data directory is
+    first formatted.
+    """
+    from dataclasses import replace
+
     from .kafka_local import KAFKA_VERSION, LocalKafkaError, start
 
-    cfg = _broker_config(port, data_dir)
+    sasl_users = _sasl_users(users) if sasl_port or sasl_ssl_port else ()
+    cfg = replace(
+        _broker_config(port, data_dir),
+        controller_port=controller_port,
+        sasl_port=sasl_port,
+        ssl_port=ssl_port,
+        sasl_ssl_port=sasl_ssl_port,
+        sasl_users=sasl_users,
+    )
     started = time.monotonic()
     try:
         pid = start(cfg)
@@ -81,6 +131,29 @@ def kafka_start(port: int, data_dir: str | None) -> None:
         f"Apache Kafka {KAFKA_VERSION} ready on 127.0.0.1:{port} (pid {pid}, "
         f"{time.monotonic() - started:.1f}s); logs: {cfg.log_file}"
     )
+    secured = {"SASL_PLAINTEXT": sasl_port, "SSL": ssl_port, "SASL_SSL": sasl_ssl_port}
+    for protocol, listener in secured.items():
+        if listener:
+            click.echo(f"  {protocol} on 127.0.0.1:{listener}")
+    if ssl_port or sasl_ssl_port:
+        click.echo(f"  CA certificate (STREAMS_KAFKA_CA_FILE): {cfg.ca_file}")
+    if sasl_users:
+        click.echo(f"  SASL users: {', '.join(name for name, _ in sasl_users)}")
+
+
+def _sasl_users(given: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    users = []
+    for entry in given:
+        name, sep, password = entry.partition(":")
+        if not sep or not name or not password:
+            _fail("--user takes NAME:PASSWORD, both non-empty")
+        users.append((name, password))
+    if not users:
+        settings = _settings()
+        if not (settings.kafka_username and settings.kafka_password):
+            _fail("a SASL listener needs --user NAME:PASSWORD or STREAMS_KAFKA_USERNAME/_PASSWORD")
+        users.append((settings.kafka_username, settings.kafka_password))
+    return tuple(users)
 
 
 @kafka.command("stop")
@@ -140,6 +213,10 @@ def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> No
                 availability = stage_availability(stage)
                 if not availability.available:
                     _fail(f"stage {stage!r} cannot run on this machine: {availability.reason}")
+    # Faust would only log why it cannot connect (credentials, TLS) and exit with a traceback.
+    problem = _kafka_problem(settings)
+    if problem:
+        _fail(problem)
     from faust.worker import Worker
 
     from . import agents  # noqa: F401 - registers the agents of the chosen stages
@@ -164,6 +241,8 @@ def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
         sent = asyncio.run(
             produce_messages(settings, paths, topic or settings.topic_raw, progress=not quiet)
         )
+    except KafkaConnectionError as exc:
+        _fail(_kafka_problem(settings) or str(exc))
     except (FileNotFoundError, OSError) as exc:
         _fail(str(exc))
     except Exception as exc:
@@ -196,17 +275,20 @@ def consume(
         sys.stdout.buffer.flush()
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(
-            consume_records(
-                settings,
-                topic or settings.topic_enriched,
-                emit,
-                from_beginning=from_beginning,
-                limit=limit,
-                idle_timeout=timeout,
-                read_committed=read_committed,
+        try:
+            asyncio.run(
+                consume_records(
+                    settings,
+                    topic or settings.topic_enriched,
+                    emit,
+                    from_beginning=from_beginning,
+                    limit=limit,
+                    idle_timeout=timeout,
+                    read_committed=read_committed,
+                )
             )
-        )
+        except KafkaConnectionError as exc:
+            _fail(_kafka_problem(settings) or str(exc))
 
 
 # --- in-process --------------------------------------------------------------------------
@@ -308,10 +390,37 @@ def report(path: str, stats_url: str | None) -> None:
         console.print(stage_table(stats["stages"]))
 
 
+@main.command("tables")
+@click.argument("name", required=False)
+@click.option("--key", default=None, help="one key, answered by the worker holding it")
+@click.option("--watch", is_flag=True, help="refresh in place until Ctrl-C")
+@click.option("--json", "as_json", is_flag=True, help="the JSON document (a line per refresh)")
+@click.option("--url", default=None, help="a worker [default: http://127.0.0.1:$STREAMS_WEB_PORT]")
+@click.option("--interval", type=float, default=2.0, show_default=True, help="--watch seconds")
+def tables_command(
+    name: str | None, key: str | None, watch: bool, as_json: bool, url: str | None,
+    interval: float,
+) -> None:
+    """Monitoring tables of the workers: totals, one table (NAME) or one key (--key)."""
+    from .web.terminal import show
+
+    if key is not None and name is None:
+        raise click.UsageError("--key needs a table NAME (e.g. counters-segment)")
+    base = url or f"http://127.0.0.1:{_settings().web_port}"
+    sys.exit(show(base, name, key=key, watch=watch, as_json=as_json, interval=interval))
+
+
 @main.command("settings")
 def show_settings() -> None:
     """Print the effective settings (secrets masked)."""
     click.echo(orjson.dumps(_settings().redacted(), option=orjson.OPT_INDENT_2).decode())
+
+
+# --- benchmarks (implementation in streams/bench/) ---------------------------------------
+
+from .bench.command import bench  # noqa: E402 - the group is defined in its own package
+
+main.add_command(bench)
 
 
 if __name__ == "__main__":

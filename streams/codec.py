@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
@@ -19,12 +21,24 @@ from typing import Any, cast
 import fastjsonschema
 import orjson
 
+from .kafka_local import MAX_MESSAGE_BYTES
 from .records import SCHEMA_VERSION, DeadLetter, EnrichedArticle, RawArticle, SegmentedArticle
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 RAW_FIELDS = ("id", "text", "url", "source", "published_at", "meta")
+# Deeper JSON is no news metadata anyone meant, and orjson cannot write back more than 254
+# levels: the limit keeps every accepted message serialisable downstream.
+MAX_JSON_DEPTH = 64
+# Integers orjson (and Kafka consumers in most languages) read exactly.
+_INT_RANGE = range(-(2**63), 2**64)
+# A run of this many digits may be an integer orjson silently turned into a float.
+_LONG_DIGITS = re.compile(r"[0-9]{20}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What a record may weigh on any topic: the topics' max.message.bytes, less room for the key,
+# headers and the record batch around it.
+MAX_OUTPUT_BYTES = MAX_MESSAGE_BYTES - 64 * 1024
 
 
 class BadMessage(ValueError):
@@ -104,36 +118,154 @@ def decode_raw(value: bytes | None, key: bytes | None = None, *, max_bytes: int)
         raise BadMessage(
             "invalid_utf8", f"the message is not valid UTF-8 ({exc.reason} at byte {exc.start})"
         ) from None
+    # Windows tools start UTF-8 files with a byte-order mark; it is not part of the message.
+    text = text.removeprefix("\ufeff")
     stripped = text.lstrip()
     if stripped.startswith("{"):
         return _raw_from_json(text, key)
-    if stripped.startswith("["):
-        try:
-            parsed = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            parsed = None  # plain text that happens to start with "["
-        if isinstance(parsed, list):
-            raise BadMessage("not_an_object", "the message is a JSON array, expected an object")
+    if stripped[:1] in _JSON_VALUE_START:
+        parsed = _json_value_or_text(text)
+        if isinstance(parsed, str):
+            # Plain text, or a JSON-encoded string whose content the producer meant as text.
+            return _raw_article(parsed, key, {})
+        raise BadMessage(
+            "not_an_object",
+            f"the message is a JSON {_json_kind(parsed)}, expected a JSON object or plain text",
+        )
     return _raw_article(text, key, {})
 
 
-def _raw_from_json(text: str, key: bytes | None) -> RawArticle:
+# What a JSON value other than an object can start with. Plain text starting so is still text
+# unless the whole message parses as JSON.
+_JSON_VALUE_START = frozenset('["-0123456789tfn')
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dict):
+        return "object"
+    return "array" if isinstance(value, list) else "string"
+
+
+def _json_value_or_text(text: str) -> Any:
+    """The JSON value ``text`` holds, or ``text`` itself when it is not JSON."""
     try:
-        parsed = orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        raise BadMessage(
-            "invalid_json", f"the message looks like JSON but does not parse: {exc}"
-        ) from None
+        return _loads_exact(text)
+    except BadMessage as exc:
+        if exc.code == "too_deeply_nested":
+            raise
+        return text
+
+
+def _raw_from_json(text: str, key: bytes | None) -> RawArticle:
+    parsed = _loads_exact(text)
     if not isinstance(parsed, dict):
         raise BadMessage(
-            "not_an_object", f"the message is JSON {type(parsed).__name__}, expected an object"
+            "not_an_object", f"the message is a JSON {_json_kind(parsed)}, expected an object"
         )
     if "text" not in parsed:
         raise BadMessage("missing_text", "the JSON object has no `text` field")
     body = parsed["text"]
     if not isinstance(body, str):
-        raise BadMessage("text_not_string", f"`text` is {type(body).__name__}, expected a string")
+        raise BadMessage(
+            "text_not_string", f"`text` is a JSON {_json_kind(body)}, expected a string"
+        )
     return _raw_article(body, key, parsed)
+
+
+def _loads_exact(text: str) -> Any:
+    """Parse JSON with orjson; where orjson would lose or refuse something a producer can
+    legitimately send, fall back to the standard library for this one message:
+
+    - integers beyond 64 bits (orjson reads them as floats) and numbers beyond a double's range
+      (orjson refuses them) are kept exactly, as their literal text;
+    - lone UTF-16 surrogates in ``\\u`` escapes (a string cut in the middle of an emoji) become
+      U+FFFD, the replacement character: one unreadable character should not cost an article.
+
+    NaN and Infinity stay errors, as in JSON itself. Nesting deeper than
+    :data:`MAX_JSON_DEPTH` is refused.
+    """
+    try:
+        parsed = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        message = str(exc)
+        if "depth limit" in message or "recursion" in message:
+            raise _too_deep() from None
+        if "surrogate" not in message and "infinity" not in message:
+            raise BadMessage(
+                "invalid_json", f"the message looks like JSON but does not parse: {exc}"
+            ) from None
+        parsed = _loads_lenient(text)
+    else:
+        if _LONG_DIGITS.search(text):
+            parsed = _loads_lenient(text)
+    _check_depth(parsed)
+    return parsed
+
+
+def _exact_int(literal: str) -> int | str:
+    # Checked on the literal first: int() of thousands of digits is slow (and refused by
+    # Python beyond 4300 digits).
+    if len(literal.lstrip("-")) <= 20:
+        number = int(literal)
+        if number in _INT_RANGE:
+            return number
+    return literal
+
+
+def _finite_float(literal: str) -> float | str:
+    number = float(literal)
+    return number if number not in (float("inf"), float("-inf")) else literal
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _loads_lenient(text: str) -> Any:
+    try:
+        parsed = json.loads(
+            text, parse_int=_exact_int, parse_float=_finite_float, parse_constant=_no_constant
+        )
+    except RecursionError:
+        raise _too_deep() from None
+    except ValueError as exc:
+        raise BadMessage(
+            "invalid_json", f"the message looks like JSON but does not parse: {exc}"
+        ) from None
+    return _without_surrogates(parsed)
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
+def _too_deep() -> BadMessage:
+    return BadMessage(
+        "too_deeply_nested", f"the JSON nests objects or arrays over {MAX_JSON_DEPTH} levels deep"
+    )
+
+
+def _check_depth(value: Any) -> None:
+    """Raise ``too_deeply_nested`` past :data:`MAX_JSON_DEPTH`; iterative, so any depth is safe."""
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _too_deep()
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
 
 
 def _optional_str(fields: dict[str, Any], name: str) -> str | None:
@@ -145,11 +277,17 @@ def _raw_article(text: str, key: bytes | None, fields: dict[str, Any]) -> RawArt
     if not text.strip():
         raise BadMessage("empty_text", "the article text is empty or whitespace only")
     given_id = fields.get("id")
-    if isinstance(given_id, bool) or not isinstance(given_id, str | int) or given_id == "":
+    usable_id = isinstance(given_id, str | int) and not isinstance(given_id, bool)
+    if not usable_id or not str(given_id).strip():
         given_id = None
     article_id = str(given_id) if given_id is not None else _key_text(key) or stable_id(text)
     meta = dict(fields["meta"]) if isinstance(fields.get("meta"), dict) else {}
-    extra = {k: v for k, v in fields.items() if k not in RAW_FIELDS}
+    # Unknown fields, and a `meta` that is not an object, are kept rather than dropped.
+    extra = {
+        k: v
+        for k, v in fields.items()
+        if k not in RAW_FIELDS or (k == "meta" and not isinstance(v, dict) and v is not None)
+    }
     if extra:
         meta.setdefault("extra", {}).update(extra)
     return RawArticle(
@@ -160,6 +298,21 @@ def _raw_article(text: str, key: bytes | None, fields: dict[str, Any]) -> RawArt
         published_at=_optional_str(fields, "published_at"),
         meta=meta,
     )
+
+
+def check_output_size(payload: bytes, record_id: str) -> None:
+    """Raise ``output_too_large`` when a record would not fit the topics' message size limit.
+
+    A raw message under the input limit can still grow several-fold through the chain (every
+    sentence carries its tokens); sending one the broker refuses would stop the agent.
+    """
+    size = len(payload) + len(record_id.encode("utf-8", "surrogatepass"))
+    if size > MAX_OUTPUT_BYTES:
+        raise BadMessage(
+            "output_too_large",
+            f"the processed record is {size} bytes, over the topics' limit of "
+            f"{MAX_OUTPUT_BYTES} bytes; send the article in smaller parts",
+        )
 
 
 def decode_record(value: bytes | None, schema: str) -> Any:

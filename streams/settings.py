@@ -40,6 +40,8 @@ class Settings:
     kafka_password: str | None = field(default=None, repr=False)
     kafka_ca_file: Path | None = None
     log_level: str = "info"
+    trending_window_seconds: int = 3600
+    kafka_session_timeout: int = 10
 
     def __post_init__(self) -> None:
         if self.partitions < 1:
@@ -48,6 +50,11 @@ class Settings:
             raise SettingsError("STREAMS_WEB_PORT must be a TCP port (1-65535)")
         if self.max_message_bytes < 1024:
             raise SettingsError("STREAMS_MAX_MESSAGE_BYTES must be at least 1024")
+        if self.trending_window_seconds < 1:
+            raise SettingsError("STREAMS_TRENDING_WINDOW_SECONDS must be at least 1")
+        if not 6 <= self.kafka_session_timeout <= 300:
+            # The broker refuses sessions outside group.min/max.session.timeout.ms (6 s, 300 s).
+            raise SettingsError("STREAMS_KAFKA_SESSION_TIMEOUT must be 6-300 seconds")
         if self.processing_guarantee not in GUARANTEES:
             raise SettingsError(f"STREAMS_PROCESSING_GUARANTEE must be one of {GUARANTEES}")
         if self.kafka_security_protocol not in SECURITY_PROTOCOLS:

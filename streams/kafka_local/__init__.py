@@ -12,13 +12,15 @@ import asyncio
 import base64
 import logging
 import os
+import re
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -57,8 +59,20 @@ class BrokerConfig:
     port: int = 9092
     controller_port: int | None = None
     heap: str = "768m"
-    sasl_port: int | None = None
-    sasl_users: tuple[tuple[str, str], ...] = ()
+    sasl_port: int | None = None  # SASL_PLAINTEXT listener
+    ssl_port: int | None = None  # SSL (TLS) listener, certificate from a local CA
+    sasl_ssl_port: int | None = None  # SASL_SSL listener
+    # SASL users (PLAIN and SCRAM); SCRAM credentials are stored when the storage is formatted.
+    sasl_users: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    @property
+    def tls_dir(self) -> Path:
+        return self.data_dir / "tls"
+
+    @property
+    def ca_file(self) -> Path:
+        """The local CA's certificate (PEM): what clients trust, STREAMS_KAFKA_CA_FILE."""
+        return self.tls_dir / "ca.pem"
 
     @property
     def controller(self) -> int:
@@ -130,24 +144,77 @@ def resolve_classpath(version: str = KAFKA_VERSION) -> str:
     return target.read_text().strip()
 
 
-def _server_properties(cfg: BrokerConfig) -> str:
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+
+
+_USER_NAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
+# Kafka's --add-scram syntax ("[name=...,password=...]") cannot carry these.
+_PASSWORD_FORBIDDEN = set(',[]"\\') | {chr(c) for c in range(32)}
+
+
+def _check_user(user: str, password: str) -> None:
+    if not _USER_NAME.fullmatch(user):
+        raise LocalKafkaError(f"SASL user names are letters, digits and ._@- ; got {user!r}")
+    if not password or set(password) & _PASSWORD_FORBIDDEN:
+        raise LocalKafkaError(
+            f"the password of SASL user {user!r} is empty or holds one of , [ ] \" \\ or a "
+            "control character, which the broker's user setup cannot take"
+        )
+
+
+def _jaas_quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _properties_text(text: str) -> str:
+    """Java reads .properties files as ISO-8859-1: escape backslashes and anything non-ASCII
+    (passwords may hold any character)."""
+    out = []
+    for char in text.replace("\\", "\\\\"):
+        if ord(char) < 128:
+            out.append(char)
+        else:
+            units = char.encode("utf-16-be")
+            out += [f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)]
+    return "".join(out)
+
+
+def _jaas_lines(listener: str, users: tuple[tuple[str, str], ...]) -> list[str]:
+    plain_users = " ".join(f"user_{u}={_jaas_quote(p)}" for u, p in users)
+    scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+    return [
+        f"listener.name.{listener}.plain.sasl.jaas.config="
+        f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};",
+        f"listener.name.{listener}.scram-sha-256.sasl.jaas.config={scram}",
+        f"listener.name.{listener}.scram-sha-512.sasl.jaas.config={scram}",
+    ]
+
+
+def _server_properties(cfg: BrokerConfig, keystore_password: str | None = None) -> str:
     listeners = [f"PLAINTEXT://127.0.0.1:{cfg.port}", f"CONTROLLER://127.0.0.1:{cfg.controller}"]
     advertised = [f"PLAINTEXT://127.0.0.1:{cfg.port}"]
     protocol_map = ["PLAINTEXT:PLAINTEXT", "CONTROLLER:PLAINTEXT"]
     extra: list[str] = []
-    if cfg.sasl_port:
-        listeners.append(f"SASL_PLAINTEXT://127.0.0.1:{cfg.sasl_port}")
-        advertised.append(f"SASL_PLAINTEXT://127.0.0.1:{cfg.sasl_port}")
-        protocol_map.append("SASL_PLAINTEXT:SASL_PLAINTEXT")
-        users = " ".join(f'user_{u}="{p}"' for u, p in cfg.sasl_users)
-        first_user, first_password = cfg.sasl_users[0] if cfg.sasl_users else ("admin", "admin")
+    secured = {
+        "SASL_PLAINTEXT": cfg.sasl_port,
+        "SSL": cfg.ssl_port,
+        "SASL_SSL": cfg.sasl_ssl_port,
+    }
+    for protocol, port in secured.items():
+        if port:
+            listeners.append(f"{protocol}://127.0.0.1:{port}")
+            advertised.append(f"{protocol}://127.0.0.1:{port}")
+            protocol_map.append(f"{protocol}:{protocol}")
+            if protocol.startswith("SASL"):
+                extra += _jaas_lines(protocol.lower(), cfg.sasl_users)
+    if cfg.sasl_port or cfg.sasl_ssl_port:
+        extra.append(f"sasl.enabled.mechanisms={','.join(SASL_MECHANISMS)}")
+    if (cfg.ssl_port or cfg.sasl_ssl_port) and keystore_password:
         extra += [
-            "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512",
-            "listener.name.sasl_plaintext.plain.sasl.jaas.config="
-            "org.apache.kafka.common.security.plain.PlainLoginModule required "
-            f'username="{first_user}" password="{first_password}" {users};',
-            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
-            "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            "ssl.keystore.type=PKCS12",
+            f"ssl.keystore.location={cfg.tls_dir / 'broker.p12'}",
+            f"ssl.keystore.password={keystore_password}",
+            f"ssl.key.password={keystore_password}",
         ]
     lines = [
         "process.roles=broker,controller",
@@ -264,12 +331,16 @@ def _format_storage(cfg: BrokerConfig, java: str, classpath: str, props: Path) -
         "--standalone",
     ]
     for user, password in cfg.sasl_users:
-        cmd += ["--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        for mechanism in ("SCRAM-SHA-256", "SCRAM-SHA-512"):
+            cmd += ["--add-scram", f"{mechanism}=[name={user},password={password}]"]
+    # Java decodes its arguments (the SCRAM passwords) with the locale's charset.
+    env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if proc.returncode != 0:
-        raise LocalKafkaError(
-            f"formatting KRaft storage failed:\n{(proc.stdout + proc.stderr)[-2000:]}"
-        )
+        output = proc.stdout + proc.stderr
+        for _user, password in cfg.sasl_users:
+            output = output.replace(password, "********")
+        raise LocalKafkaError(f"formatting KRaft storage failed:\n{output[-2000:]}")
 
 
 def start(cfg: BrokerConfig, *, timeout: float = 90.0) -> int:
@@ -296,8 +367,14 @@ def start(cfg: BrokerConfig, *, timeout: float = 90.0) -> int:
     classpath = resolve_classpath()
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     cfg.log_file.parent.mkdir(parents=True, exist_ok=True)
+    if (cfg.sasl_port or cfg.sasl_ssl_port) and not cfg.sasl_users:
+        raise LocalKafkaError("a SASL listener needs at least one user (name, password)")
+    for user, password in cfg.sasl_users:
+        _check_user(user, password)
+    keystore_password = ensure_tls(cfg, java) if cfg.ssl_port or cfg.sasl_ssl_port else None
     props = cfg.data_dir / "server.properties"
-    props.write_text(_server_properties(cfg))
+    props.write_text(_properties_text(_server_properties(cfg, keystore_password)))
+    props.chmod(0o600)  # it holds the SASL users' passwords and the keystore's
     log4j = cfg.data_dir / "log4j2.properties"
     log4j.write_text(_log4j_properties(cfg))
     _format_storage(cfg, java, classpath, props)
@@ -360,6 +437,59 @@ def stop(cfg: BrokerConfig, *, timeout: float = 30.0) -> bool:
         os.kill(pid, signal.SIGKILL)
     cfg.pid_file.unlink(missing_ok=True)
     return True
+
+
+def _keytool(java: str) -> str:
+    # keytool ships with the JDK/JRE that runs the broker: no other tool to install.
+    beside_java = Path(java).resolve().parent / "keytool"
+    if beside_java.exists():
+        return str(beside_java)
+    return _require("keytool", "It comes with Java; install a full JRE or JDK.")
+
+
+def ensure_tls(cfg: BrokerConfig, java: str) -> str:
+    """A local CA and a broker certificate for 127.0.0.1/localhost signed by it, made once
+    with keytool; returns the broker keystore's password. Clients trust ``cfg.ca_file``."""
+    tls = cfg.tls_dir
+    password_file = tls / "keystore.password"
+    keystore = tls / "broker.p12"
+    if keystore.exists() and cfg.ca_file.exists() and password_file.exists():
+        return password_file.read_text().strip()
+    tls.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for stale in tls.iterdir():
+        stale.unlink()
+    password = secrets.token_urlsafe(24)
+    password_file.touch(mode=0o600)
+    password_file.write_text(password)
+    keytool = _keytool(java)
+    store = ["-storetype", "PKCS12", "-storepass", password, "-keypass", password]
+    new_key = ["-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650"]
+    steps = [
+        [*new_key, "-alias", "ca", "-dname", "CN=streams local CA", "-keystore", "ca.p12",
+         "-ext", "bc:c", "-ext", "KeyUsage:critical=keyCertSign,cRLSign", *store],
+        ["-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-file", "ca.pem", *store],
+        [*new_key, "-alias", "broker", "-dname", "CN=localhost", "-keystore", "broker.p12",
+         *store],
+        ["-certreq", "-alias", "broker", "-keystore", "broker.p12", "-file", "broker.csr",
+         *store],
+        ["-gencert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-infile", "broker.csr",
+         "-outfile", "broker.pem", "-validity", "3650",
+         "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-ext", "EKU=serverAuth", *store],
+        ["-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore",
+         "broker.p12", *store],
+        ["-importcert", "-alias", "broker", "-file", "broker.pem", "-keystore", "broker.p12",
+         *store],
+    ]  # fmt: skip
+    for step in steps:
+        proc = subprocess.run(
+            [keytool, *step], cwd=tls, capture_output=True, text=True, check=False
+        )
+        if proc.returncode != 0:
+            raise LocalKafkaError(
+                f"keytool {step[0]} failed making the local TLS certificate:\n"
+                f"{(proc.stdout + proc.stderr).replace(password, '********')[-1500:]}"
+            )
+    return password
 
 
 def tail(path: Path, lines: int = 20) -> str:

@@ -26,6 +26,7 @@ Resolution rules (news conventions):
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -800,9 +801,17 @@ def extract_dates(text: str, published_at: str | None) -> list[DateMention]:
     mt = matching_form(text)
     ref = parse_published_at(published_at)
     chosen: list[_Found] = []
+    # The chosen spans never overlap, so sorted by start they are sorted by end too, and a
+    # candidate can only overlap its two neighbours: a bisect, not a scan of every chosen span
+    # (a page of thousands of dates would otherwise take quadratic time).
+    starts: list[int] = []
+    ends: list[int] = []
     # Longest first, then leftmost: "الثلاثاء 7 يناير 2025" beats its parts.
     for f in sorted(_candidates(mt, ref), key=lambda f: (f.start - f.end, f.start)):
-        if all(f.end <= c.start or f.start >= c.end for c in chosen):
+        i = bisect.bisect_right(starts, f.start)
+        if (i == 0 or ends[i - 1] <= f.start) and (i == len(starts) or starts[i] >= f.end):
+            starts.insert(i, f.start)
+            ends.insert(i, f.end)
             chosen.append(f)
     chosen.sort(key=lambda f: f.start)
     mentions: list[DateMention] = []

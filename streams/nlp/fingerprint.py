@@ -16,10 +16,13 @@ far above anything unrelated. Texts under ``MIN_TOKENS`` tokens have too few shi
 estimate and are matched only exactly.
 
 The index keeps its state in two plain ``MutableMapping`` objects with JSON values, so that a
-Faust table can back it: ``bands`` maps each band key, and ``"x:" + exact digest``, to the
-first article id that had it; ``signatures`` maps an article id to ``[seen_at, *signature]``,
-``seen_at`` (ms; the produce time in the stream) ordering articles so the earliest match wins.
-No shared counter: several workers write these mappings at once through a Faust global table.
+Faust table can back it: ``signatures`` maps an article id to ``[seen_at, *signature, exact]``,
+``seen_at`` (ms; the produce time in the stream) ordering articles so the earliest match wins;
+``bands`` maps each band key, and ``"x:" + exact digest``, to the earliest article that had it.
+The bands are derived from the signatures, so the stream keeps only the signatures in a Faust
+global table (one changelog message per article instead of 34) and each worker rebuilds its
+bands in memory from that table's changelog (:meth:`DuplicateIndex.observe`). No shared
+counter: several workers write at once.
 """
 
 from __future__ import annotations
@@ -106,8 +109,7 @@ def fingerprint(tokens: list[str]) -> Fingerprint:
         return Fingerprint(exact)
     hashes = _shingle_hashes(tokens)
     signature = [int(v) for v in ((_A * hashes + _B) % np.uint64(_PRIME)).min(axis=1)]
-    bands = [_band_key(i, signature[i * ROWS : (i + 1) * ROWS]) for i in range(BANDS)]
-    return Fingerprint(exact, signature, bands)
+    return Fingerprint(exact, signature, band_keys(signature))
 
 
 def estimated_jaccard(a: Sequence[int], b: Sequence[int]) -> float:
@@ -117,13 +119,37 @@ def estimated_jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
+def _unpack(stored: Sequence[Any]) -> tuple[int, Sequence[int], str | None]:
+    """``[seen_at, *signature, exact]`` (signature empty for short texts) -> its parts.
+
+    Entries written before the exact digest was stored have none: ``[seen_at, *signature]``.
+    """
+    exact = stored[-1] if len(stored) > 1 and isinstance(stored[-1], str) else None
+    signature = stored[1 : len(stored) - (exact is not None)]
+    return int(stored[0]), signature, exact
+
+
+def band_keys(signature: Sequence[int]) -> list[str]:
+    """The LSH band keys of a MinHash signature (none for a short text's empty signature)."""
+    if len(signature) != NUM_HASHES:
+        return []
+    return [_band_key(i, signature[i * ROWS : (i + 1) * ROWS]) for i in range(BANDS)]
+
+
 class DuplicateIndex:
-    """Finds the earliest earlier article of the same story; state lives in the two mappings."""
+    """Finds the earliest earlier article of the same story.
+
+    ``signatures`` is the state of record: one entry per article, ``[seen_at, *signature,
+    exact]``, so one write per article (in the stream: one changelog message of a global
+    table). ``bands`` maps each band key and ``"x:" + exact`` to the earliest article that has
+    it; it is derived from the signatures, and :meth:`observe` keeps it up to date with entries
+    written elsewhere (another worker, an earlier run), so it may be a plain local dict.
+    """
 
     def __init__(
         self,
         bands: MutableMapping[str, str],
-        signatures: MutableMapping[str, list[int]],
+        signatures: MutableMapping[str, list[Any]],
         *,
         threshold: float = DEFAULT_THRESHOLD,
     ) -> None:
@@ -141,14 +167,32 @@ class DuplicateIndex:
         found = self._find(article_id, fp)
         stored = self.signatures.get(article_id)
         if stored:
-            first_seen = stored[0]
+            first_seen = int(stored[0])
         else:
             first_seen = seen_at if seen_at is not None else time.time_ns() // 1_000_000
-        self.signatures[article_id] = [first_seen, *fp.signature]
-        for key in (f"x:{fp.exact}", *fp.bands):
-            if key not in self.bands:
-                self.bands[key] = article_id
+        entry = [first_seen, *fp.signature, fp.exact]
+        self.signatures[article_id] = entry
+        self._index(article_id, first_seen, [f"x:{fp.exact}", *fp.bands])
         return found
+
+    def observe(self, article_id: str, stored: Sequence[Any]) -> None:
+        """Index an entry of ``signatures`` written elsewhere (e.g. read from a changelog)."""
+        seen_at, signature, exact = _unpack(stored)
+        if exact is not None and self.bands.get(f"x:{exact}") == article_id:
+            return  # already indexed: our own write coming back, or a re-delivery
+        keys = [f"x:{exact}"] if exact is not None else []
+        self._index(article_id, seen_at, keys + band_keys(signature))
+
+    def _index(self, article_id: str, seen_at: int, keys: Sequence[str]) -> None:
+        for key in keys:
+            owner = self.bands.get(key)
+            if owner is None or (owner != article_id and self._earlier(article_id, seen_at, owner)):
+                self.bands[key] = article_id
+
+    def _earlier(self, article_id: str, seen_at: int, owner: str) -> bool:
+        held = self.signatures.get(owner)
+        # Unknown owner (its entry not read yet): keep it; the first one indexed stays.
+        return held is not None and (seen_at, article_id) < (int(held[0]), owner)
 
     def _find(self, article_id: str, fp: Fingerprint) -> str | None:
         exact_owner = self.bands.get(f"x:{fp.exact}")
@@ -160,11 +204,12 @@ class DuplicateIndex:
             stored = self.signatures.get(candidate)
             if not stored:
                 continue
+            seen_at, signature, _exact = _unpack(stored)
             # An identical token stream is a duplicate whatever its length or bands say.
             same = candidate == exact_owner or (
-                len(stored) == NUM_HASHES + 1
-                and estimated_jaccard(stored[1:], fp.signature) >= self.threshold
+                len(signature) == NUM_HASHES
+                and estimated_jaccard(signature, fp.signature) >= self.threshold
             )
-            if same and (best is None or (stored[0], candidate) < best):
-                best = (stored[0], candidate)
+            if same and (best is None or (seen_at, candidate) < best):
+                best = (seen_at, candidate)
         return None if best is None else best[1]

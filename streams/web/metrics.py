@@ -1,0 +1,149 @@
+"""Prometheus metrics at ``/metrics``: our table-backed counters and Faust's own sensors.
+
+Faust's ``setup_prometheus_sensors`` installs its monitor and serves ``/metrics`` from the
+registry we give it; our collector is registered in that same registry, so there is one route
+and one page. A worker exports the counters of the partitions it holds active, labelled with
+the partition: summing a metric over all workers gives the cluster total (copies that a worker
+still holds for partitions it gave away are left out).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from faust.sensors.prometheus import setup_prometheus_sensors
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
+from prometheus_client.registry import Collector
+
+from .. import monitor
+from ..app import app
+from . import cluster
+
+logger = logging.getLogger(__name__)
+
+# Our own registry: the process-wide default would collide when tests import twice, and
+# would add the Python process collectors to a page meant for the pipeline.
+REGISTRY = CollectorRegistry()
+PREFIX = "streams"
+
+
+def _lag_family() -> GaugeMetricFamily:
+    """Highwater minus the next offset to process, per input partition held here.
+
+    Only from what Faust's monitor already tracks (end offsets seen in fetches, offsets read
+    and committed): nothing here calls the consumer, whose position must be Faust's alone.
+    """
+    family = GaugeMetricFamily(
+        f"{PREFIX}_consumer_lag",
+        "Messages in an input partition held here not yet processed",
+        labels=["topic", "partition"],
+    )
+    inputs = {topic for agent in app.agents.values() for topic in agent.channel.topics}
+    tracked = app.monitor
+    for tp, end in sorted(dict(tracked.tp_end_offsets).items()):
+        if tp.topic not in inputs:
+            continue
+        read = tracked.tp_read_offsets.get(tp)
+        committed = tracked.tp_committed_offsets.get(tp)
+        following = read + 1 if read is not None else committed
+        if following is not None:
+            family.add_metric([tp.topic, str(tp.partition)], max(0, end - following))
+    return family
+
+
+class StreamsCollector(Collector):
+    """Reads the monitoring tables at scrape time (no second copy of the counters)."""
+
+    def collect(self) -> Iterator[Metric]:
+        stage_runs = CounterMetricFamily(
+            f"{PREFIX}_stage_articles",
+            "Articles a stage ran on, by outcome (provenance status)",
+            labels=["stage", "status", "partition"],
+        )
+        events = CounterMetricFamily(
+            f"{PREFIX}_agent_events",
+            "Events an agent handled (forwarded or dead-lettered)",
+            labels=["agent", "partition"],
+        )
+        dead = CounterMetricFamily(
+            f"{PREFIX}_deadletters",
+            "Events an agent sent to the dead-letter topic, by error type",
+            labels=["agent", "reason", "partition"],
+        )
+        enriched = CounterMetricFamily(
+            f"{PREFIX}_enriched_articles",
+            "Articles sent to articles.enriched",
+            labels=["partition"],
+        )
+        duplicates = CounterMetricFamily(
+            f"{PREFIX}_duplicates", "Enriched articles found to duplicate an earlier one",
+            labels=["partition"],
+        )
+        latency = HistogramMetricFamily(
+            f"{PREFIX}_end_to_end_latency_ms",
+            "Produce time of the raw article to its enriched record, milliseconds",
+            labels=["partition"],
+        )
+        for name in cluster.TABLES:
+            if not name.startswith("counters-"):
+                continue
+            for key, value in self._owned(name):
+                agent, _, partition = key.rpartition("|")
+                self._add(value, agent, partition, stage_runs, events, dead, enriched,
+                          duplicates, latency)
+        yield from (stage_runs, events, dead, enriched, duplicates, latency)
+        yield _lag_family()
+        ready, _, _ = cluster.health()
+        yield GaugeMetricFamily(f"{PREFIX}_ready", "1 when /health answers 200", value=int(ready))
+
+    @staticmethod
+    def _owned(name: str) -> list[tuple[str, Any]]:
+        active = cluster.active_partitions(name)
+        table = cluster.TABLES[name]
+        return [
+            (str(key), value)
+            for key, value in list(table.items())
+            if monitor.key_partition(str(key)) in active
+        ]
+
+    @staticmethod
+    def _add(
+        value: Any,
+        agent: str,
+        partition: str,
+        stage_runs: CounterMetricFamily,
+        events: CounterMetricFamily,
+        dead: CounterMetricFamily,
+        enriched: CounterMetricFamily,
+        duplicates: CounterMetricFamily,
+        latency: HistogramMetricFamily,
+    ) -> None:
+        for stage, counts in sorted(value.get("stages", {}).items()):
+            for status, count in sorted(counts.items()):
+                stage_runs.add_metric([stage, status, partition], count)
+        events.add_metric([agent, partition], value.get("events", 0))
+        for reason, count in sorted(value.get("deadletter", {}).items()):
+            dead.add_metric([agent, reason, partition], count)
+        histogram = value.get("latency")
+        if histogram is None:
+            return
+        enriched.add_metric([partition], value.get("enriched", 0))
+        duplicates.add_metric([partition], value.get("duplicates", 0))
+        cumulative, buckets = 0, []
+        bounds = [*(str(float(b)) for b in monitor.LATENCY_BOUNDS_MS), "+Inf"]
+        for bound, count in zip(bounds, histogram["counts"], strict=True):
+            cumulative += count
+            buckets.append((bound, cumulative))
+        latency.add_metric([partition], buckets, sum_value=histogram.get("sum", 0.0))
+
+
+setup_prometheus_sensors(app, pattern="/metrics", registry=REGISTRY, name_prefix="faust")
+REGISTRY.register(StreamsCollector())

@@ -1,0 +1,157 @@
+"""The worker's HTTP views, registered on Faust's web server when this module is imported.
+
+``/health``, ``/stats`` (totals over all workers), ``/stats/local`` (this worker's copies, for
+the others), ``/tables``, ``/tables/{name}[?key=K]`` (a key is answered by the worker that
+holds its partition), ``/dashboard`` and its assets, and ``/metrics`` (see :mod:`.metrics`).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+
+from faust.web import Request, Response, View
+from yarl import URL
+
+from .. import monitor
+from ..app import app
+from ..settings import ALL_STAGES
+from . import cluster
+from . import metrics as _metrics  # noqa: F401 - registers /metrics
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+ASSETS = {
+    "dashboard.js": "application/javascript; charset=utf-8",
+    "dashboard.css": "text/css; charset=utf-8",
+}
+PAGE = "text/html; charset=utf-8"
+KNOWN_TABLES = {"trending", *(f"counters-{stage}" for stage in ALL_STAGES)}
+
+
+@cache
+def _asset(name: str) -> bytes:
+    return (STATIC / name).read_bytes()
+
+
+def _error(view: View, status: int, message: str, **extra: object) -> Response:
+    return view.json({"error": message, "worker": cluster.own_url(), **extra}, status=status)
+
+
+@app.page("/health")
+async def health(self: View, request: Request) -> Response:
+    """200 once this worker has input partitions and its tables are recovered, else 503."""
+    ready, reasons, assigned = cluster.health()
+    return self.json(
+        {
+            "status": "ok" if ready else "unavailable",
+            "reasons": reasons,
+            "assigned": assigned,
+            "worker": cluster.own_url(),
+        },
+        status=200 if ready else 503,
+    )
+
+
+@app.page("/stats")
+async def stats(self: View, request: Request) -> Response:
+    """Totals over every partition, gathered from every worker."""
+    return self.json(cluster.summary(await cluster.gather()))
+
+
+@app.page(cluster.LOCAL_PATH)
+async def stats_local(self: View, request: Request) -> Response:
+    """This worker's copy of the monitoring tables, for the other workers' ``/stats``."""
+    return self.json(cluster.local_report())
+
+
+@app.page("/tables")
+async def tables(self: View, request: Request) -> Response:
+    gathered = await cluster.gather()
+    merged = gathered.merged()
+    names = sorted(set(merged) | set(cluster.TABLES))
+    return self.json(
+        {
+            "tables": [
+                {
+                    "name": name,
+                    "description": cluster.describe(name),
+                    "keys": len(merged.get(name, {})),
+                    "owners": cluster.owners(name),
+                }
+                for name in names
+            ],
+            "workers": gathered.workers,
+            "complete": gathered.complete,
+        }
+    )
+
+
+@app.page("/tables/{name}")
+async def table(self: View, request: Request, name: str) -> Response:
+    """A whole table merged over all workers, or one key (``?key=K``) from its owner."""
+    if name not in KNOWN_TABLES:
+        return _error(self, 404, f"no table {name!r}", tables=sorted(KNOWN_TABLES))
+    key = request.query.get("key")
+    if key is not None:
+        return await _lookup(self, name, key, local=bool(request.query.get("local")))
+    gathered = await cluster.gather()
+    items = gathered.merged().get(name, {})
+    return self.json(
+        {
+            "name": name,
+            "description": cluster.describe(name),
+            "owners": cluster.owners(name),
+            "items": dict(sorted(items.items())),
+            "workers": gathered.workers,
+            "complete": gathered.complete,
+        }
+    )
+
+
+async def _lookup(view: View, name: str, key: str, *, local: bool) -> Response:
+    try:
+        partition = monitor.key_partition(key)
+    except ValueError as exc:
+        return _error(view, 400, str(exc))
+    owner = cluster.owners(name).get(partition)
+    if local or owner is None or owner == cluster.own_url():
+        if owner is None and not local:
+            return _error(view, 503, f"no worker holds partition {partition} of {name} yet")
+        held = cluster.TABLES.get(name)
+        value = held.get(key) if held is not None else None
+        if value is None:
+            return _error(view, 404, f"no key {key!r} in {name}", partition=partition)
+        return view.json(
+            {"table": name, "key": key, "partition": partition, "worker": cluster.own_url(),
+             "value": value}
+        )
+    # `local=1` makes the owner answer from its own copy: no ping-pong mid-rebalance.
+    url = (URL(owner) / "tables" / name).with_query({"key": key, "local": "1"})
+    try:
+        status, body = await cluster.fetch_json(str(url))
+    except Exception as exc:
+        return _error(view, 502, f"the owner {owner} did not answer: {exc!r}", owner=owner)
+    return view.json(body, status=status)
+
+
+def _static(view: View, name: str, content_type: str) -> Response:
+    # The header rather than content_type=: aiohttp refuses a charset in that argument.
+    return view.bytes(
+        _asset(name), headers={"Content-Type": content_type, "Cache-Control": "no-cache"}
+    )
+
+
+@app.page("/dashboard")
+async def dashboard(self: View, request: Request) -> Response:
+    return _static(self, "dashboard.html", PAGE)
+
+
+@app.page("/dashboard/{asset}")
+async def dashboard_asset(self: View, request: Request, asset: str) -> Response:
+    content_type = ASSETS.get(asset)
+    if content_type is None:
+        return _error(self, 404, f"no asset {asset!r}")
+    return _static(self, asset, content_type)

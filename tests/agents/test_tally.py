@@ -1,0 +1,84 @@
+"""The agents count into the monitoring tables (Faust test context, memory tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
+import orjson
+import pytest
+
+from streams import agents
+from streams.app import app, stage_counters, trending
+
+
+@pytest.fixture
+def quiet_topics() -> Iterator[None]:
+    # Only the topic sends are replaced (no broker here); the table writes are real.
+    app.finalize()
+    app.flow_control.resume()
+    # Each test context numbers its events from offset 0 again: to the tables (rightly) a
+    # re-delivery of what earlier tests counted. Start from empty tables.
+    for table in (*stage_counters.values(), trending):
+        if table is not None:
+            table.data.clear()
+    with (
+        patch.object(agents.segmented_topic, "send", AsyncMock()),
+        patch.object(agents.enriched_topic, "send", AsyncMock()),
+        patch.object(agents.deadletter_topic, "send", AsyncMock()),
+    ):
+        yield
+
+
+def _totals(stage: str) -> dict[str, Any]:
+    events = forwarded = 0
+    reasons: dict[str, int] = {}
+    for value in stage_counters[stage].values():
+        events += value["events"]
+        forwarded += value.get("forwarded", 0)
+        for reason, count in value.get("deadletter", {}).items():
+            reasons[reason] = reasons.get(reason, 0) + count
+    return {"events": events, "forwarded": forwarded, "deadletter": reasons}
+
+
+async def test_each_event_is_counted_once_with_its_outcome(quiet_topics: None) -> None:
+    async with agents.AGENTS["segment"].test_context() as agent:
+        await agent.put("خبر أول صالح للمعالجة.".encode(), key=b"a")
+        await agent.put(b"[1]", key=b"bad")
+        await agent.put("خبر ثان صالح.".encode(), key=b"b")
+        assert _totals("segment") == {
+            "events": 3, "forwarded": 2, "deadletter": {"not_an_object": 1}
+        }
+        # A restart re-delivers from offset 1: processed again, counted once.
+        agent.sent_offset = 1
+        await agent.put(b"[1]", key=b"bad")
+        await agent.put("خبر ثان صالح.".encode(), key=b"b")
+        assert _totals("segment")["events"] == 3
+        await agent.put("خبر ثالث جديد.".encode(), key=b"c")
+    assert _totals("segment") == {
+        "events": 4, "forwarded": 3, "deadletter": {"not_an_object": 1}
+    }
+
+
+async def test_the_last_hop_counts_latency_and_trending(
+    quiet_topics: None, seed_text: str
+) -> None:
+    captured: list[dict[str, Any]] = []
+
+    async def keep(**kwargs: Any) -> None:
+        captured.append(kwargs)
+
+    with patch.object(agents.segmented_topic, "send", AsyncMock(side_effect=keep)):
+        async with agents.AGENTS["segment"].test_context() as agent:
+            await agent.put(orjson.dumps({"id": "seed-tally", "text": seed_text}), key=b"s")
+    assert agents.CHAIN[-1] == "enrich", "this test expects no CAMeL data in the test env"
+    async with agents.AGENTS["enrich"].test_context() as agent:
+        await agent.put(captured[0]["value"], key=captured[0]["key"],
+                        headers=captured[0]["headers"])
+    values = list(stage_counters["enrich"].values())
+    assert sum(v.get("enriched", 0) for v in values) == 1
+    assert sum(sum(v["latency"]["counts"]) for v in values if "latency" in v) == 1
+    assert trending is not None
+    [window] = trending.values()
+    assert window["articles"] == 1 and window["countries"]

@@ -1,0 +1,34 @@
+"""The streamed benchmark's machinery on the real broker, on a tiny corpus (no timing asserted)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from streams.bench import corpus, streamed
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.mark.parametrize("kind", ["faust", "peer"])
+def test_a_mode_streams_every_article_through_and_measures_it(broker: str, kind: str) -> None:
+    articles = corpus.generate(46)
+    spec = streamed.ModeSpec(kind, workers=1, latency_fraction=0.5, latency_seconds=1)
+    result = asyncio.run(
+        streamed.run_mode(
+            spec,
+            streamed.Broker.given(broker),
+            articles[:4],
+            [articles[4:16], articles[16:28]],
+            articles[28:],
+        )
+    )
+    assert [run["received"] for run in result["runs"]] == [12, 12]
+    assert all(run["complete"] and run["dead_letters"] == 0 for run in result["runs"])
+    assert result["articles_per_s"] > 0
+    assert result["runs"][0]["latency_under_load"]["count"] == 12
+    assert result["runs"][0]["cores"]["worker-0"] >= 0
+    assert result["latency"]["complete"] and result["latency"]["count"] >= 1
+    assert result["rss_peak_mb"][0] > 0
+    assert result["torch_loaded"] is False
