@@ -15,12 +15,12 @@ import faust
 import orjson
 from faust.types import EventT
 
+from . import delivery
 from .kafka_client import PRODUCER_LINGER_MS, PRODUCER_MAX_BATCH_BYTES
 from .kafka_local import MAX_MESSAGE_BYTES
 from .nlp.fingerprint import DuplicateIndex
 from .pipeline import data_chain
 from .settings import Settings, get_settings
-from .transactions import use_source_partition_transactions
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +95,9 @@ def create_app(settings: Settings) -> faust.App:
 
 settings = get_settings()
 app = create_app(settings)
-if settings.processing_guarantee == "exactly_once":
-    # Faust's own routing sends our outputs outside the transactions: see streams.transactions.
-    use_source_partition_transactions(app)
+# Uncorrected, Faust can lose a message on a restart or a rebalance and, under exactly_once,
+# sends outside the transactions: see streams.delivery.
+delivery.install(app, exactly_once=settings.processing_guarantee == "exactly_once")
 
 
 def _topic(name: str) -> faust.TopicT:
