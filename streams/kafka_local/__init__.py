@@ -324,8 +324,8 @@ def _format_storage(cfg: BrokerConfig, java: str, classpath: str, props: Path) -
         f"-Dlog4j2.configurationFile={cfg.data_dir / 'log4j2.properties'}",
         "kafka.tools.StorageTool",
         "format",
-        "-t",
-        cluster_id,
+        # One argument with "=": a base64 id may start with "-", which argparse takes for an option.
+        f"--cluster-id={cluster_id}",
         "-c",
         str(props),
         "--standalone",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,20 @@ def test_unreachable_maven_central_is_explained(
     monkeypatch.setenv("STREAMS_MAVEN_SETTINGS", str(settings))
     with pytest.raises(LocalKafkaError, match="Maven Central cannot be reached"):
         kafka_local.resolve_classpath()
+
+
+def test_storage_formats_with_a_cluster_id_starting_with_a_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # About 1 in 64 random ids starts with "-"; StorageTool once read it as an option.
+    dashed = uuid.UUID(bytes=b"\xfb" + bytes(15))
+    monkeypatch.setattr(kafka_local.uuid, "uuid4", lambda: dashed)
+    cfg = BrokerConfig(data_dir=tmp_path, port=29911)
+    props = tmp_path / "server.properties"
+    props.write_text(kafka_local._server_properties(cfg))
+    (tmp_path / "log4j2.properties").write_text(kafka_local._log4j_properties(cfg))
+    java = shutil.which("java")
+    assert java is not None
+    kafka_local._format_storage(cfg, java, kafka_local.resolve_classpath(), props)
+    meta = (tmp_path / "kraft" / "meta.properties").read_text()
+    assert "cluster.id=-" in meta
