@@ -51,7 +51,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import faust
@@ -175,6 +175,25 @@ async def _rewind_uncommitted(app: faust.App) -> None:
         earliest = await consumer.earliest_offsets(*uncommitted)
         for tp in uncommitted:
             await consumer.seek(tp, earliest[tp])
+
+
+def before_commit(app: faust.App, flush: Callable[[], object]) -> None:
+    """Call ``flush`` each time the worker is about to commit offsets, before Faust sends what
+    is attached to them and flushes its producer (so, under exactly_once, inside the
+    transactions being committed). Install before the worker creates its consumer.
+    """
+    base: Any = app.transport.Consumer
+    # A private hook of faust-streaming 0.15's Consumer._commit_tps: fail at start-up, not
+    # silently, if a Faust upgrade renames it.
+    if not callable(getattr(base, "_handle_attached", None)):
+        raise RuntimeError(f"{base.__qualname__} has no _handle_attached: Faust changed")
+
+    class FlushingConsumer(base):
+        async def _handle_attached(self, commit_offsets: Mapping[TP, int]) -> None:
+            flush()
+            await super()._handle_attached(commit_offsets)
+
+    app.transport.Consumer = FlushingConsumer  # type: ignore[misc]
 
 
 def install(app: faust.App, *, exactly_once: bool) -> None:

@@ -1,8 +1,13 @@
 """Counting each hop into the monitoring tables; the agents call these two functions.
 
-One table write per event (two where articles leave the chain: counters and trending), each a
-whole small JSON value computed by :mod:`streams.monitor`. Writing happens inside the agent's
-event, so Faust sends the change to the changelog partition of the event's source partition.
+Each event updates a whole small JSON value computed by :mod:`streams.monitor` (its stage's
+counters, and trending where articles leave the chain). The value changes in the table's memory
+at once, so this worker's views see it, but reaches the changelog only when the worker commits
+offsets (:class:`ChangelogWrites`): one changelog message per key and commit instead of two or
+three per article, the largest share of Faust's per-article cost in the benchmark. Counting
+stays exact: every counted event is acked before its offset can be committed, so a commit
+always writes the counts of the offsets it commits (counts beyond them carry their offset and
+are not counted again when those events come back after a crash).
 """
 
 from __future__ import annotations
@@ -13,11 +18,47 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from faust.types import EventT
+from faust.types.tables import TableT
 
-from . import monitor
-from .app import settings, stage_counters, trending
+from . import delivery, monitor
+from .app import app, settings, stage_counters, trending
 
 logger = logging.getLogger(__name__)
+
+
+class ChangelogWrites:
+    """Table values set in memory now and sent to their changelog partitions on :meth:`flush`.
+
+    Only for keys whose changelog partition is the source partition of the events that write
+    them (ours end with it), so the changelog stays co-partitioned with the agent's input.
+    """
+
+    def __init__(self) -> None:
+        # (table name, key) -> (table, changelog partition); the value is read at flush time.
+        self._pending: dict[tuple[str, str], tuple[TableT, int]] = {}
+
+    def set(self, table: TableT, key: str, value: Any, partition: int) -> None:
+        table.data[key] = value
+        self._pending[(table.name, key)] = (table, partition)
+
+    def delete(self, table: TableT, key: str, partition: int) -> None:
+        table.data.pop(key, None)
+        self._pending[(table.name, key)] = (table, partition)
+
+    def flush(self) -> int:
+        """Send the latest value (or a tombstone) of every key changed since the last flush."""
+        pending, self._pending = self._pending, {}
+        for (_, key), (table, partition) in pending.items():
+            value = table.data.get(key)
+            if value is None:
+                table.send_changelog(partition, key, None, value_serializer="raw")
+            else:
+                table.send_changelog(partition, key, value)
+        return len(pending)
+
+
+writes = ChangelogWrites()
+delivery.before_commit(app, writes.flush)
 
 
 def count_hop(
@@ -38,10 +79,10 @@ def count_hop(
     key = monitor.table_key(stage, message.partition)
     delivery = monitor.delivery_of(record, now * 1000 - produced_at_ms) if final else None
     value = monitor.count_hop(
-        table.get(key), offset=message.offset, runs=runs, now=now, delivery=delivery
+        table.data.get(key), offset=message.offset, runs=runs, now=now, delivery=delivery
     )
     if value is not None:
-        table[key] = value
+        writes.set(table, key, value, message.partition)
     else:
         logger.debug("%s offset %s delivered again: already counted", key, message.offset)
     if final and trending is not None:
@@ -56,10 +97,10 @@ def count_dead_letter(event: EventT, stage: str, error_type: str) -> None:
     message = event.message
     key = monitor.table_key(stage, message.partition)
     value = monitor.count_dead_letter(
-        table.get(key), offset=message.offset, error_type=error_type, now=time.time()
+        table.data.get(key), offset=message.offset, error_type=error_type, now=time.time()
     )
     if value is not None:
-        table[key] = value
+        writes.set(table, key, value, message.partition)
 
 
 def _count_trending(
@@ -70,13 +111,13 @@ def _count_trending(
     # Windows follow produce time, so a re-delivered article lands in the window it counted in.
     start = monitor.window_start(produced_at, size)
     key = monitor.table_key(start, partition)
-    held = trending.get(key)
+    held = trending.data.get(key)
     if held is None:
         # A new window for this partition: retire the ones before the previous window, through
         # the changelog so that a restart does not bring them back.
-        for stale in monitor.stale_windows(list(trending.keys()), partition, start, size):
-            del trending[stale]
+        for stale in monitor.stale_windows(list(trending.data.keys()), partition, start, size):
+            writes.delete(trending, stale, partition)
     entities, countries = monitor.trending_terms(record)
     value = monitor.count_trending(held, offset=offset, entities=entities, countries=countries)
     if value is not None:
-        trending[key] = value
+        writes.set(trending, key, value, partition)

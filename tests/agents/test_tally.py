@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock, Mock, patch
 
 import orjson
 import pytest
 
-from streams import agents
+from streams import agents, tally
 from streams.app import app, stage_counters, trending
 
 
@@ -82,3 +82,34 @@ async def test_the_last_hop_counts_latency_and_trending(
     assert trending is not None
     [window] = trending.values()
     assert window["articles"] == 1 and window["countries"]
+
+
+async def test_counts_reach_the_changelog_when_offsets_commit(quiet_topics: None) -> None:
+    table = stage_counters["segment"]
+    tally.writes.flush()  # whatever earlier tests left pending
+    with patch.object(table, "send_changelog", Mock()) as send_changelog:
+        async with agents.AGENTS["segment"].test_context() as agent:
+            for n in range(3):
+                await agent.put(f"خبر رقم {n} صالح.".encode(), key=b"k")
+        # Counted in memory (this worker's views see it), nothing sent yet.
+        assert _totals("segment")["events"] == 3
+        send_changelog.assert_not_called()
+        # The worker's consumer flushes before Faust publishes what is attached to the offsets.
+        assert isinstance(app.consumer, app.transport.Consumer)
+        await app.consumer._handle_attached({})
+        [(args, _)] = send_changelog.call_args_list  # one key written three times: one message
+        partition, key, value = args
+        assert key == f"segment|{partition}" and value == table.data[key]
+        assert value["events"] == 3
+        assert tally.writes.flush() == 0
+
+
+async def test_a_retired_trending_window_is_sent_as_a_tombstone(quiet_topics: None) -> None:
+    assert trending is not None
+    tally.writes.flush()
+    trending.data["0|2"] = {"offset": 0, "articles": 1, "entities": {}, "countries": {}}
+    with patch.object(trending, "send_changelog", Mock()) as send_changelog:
+        tally.writes.delete(trending, "0|2", 2)
+        assert "0|2" not in trending.data
+        assert tally.writes.flush() == 1
+    send_changelog.assert_called_once_with(2, "0|2", None, value_serializer="raw")
