@@ -16,7 +16,7 @@ import orjson
 from faust.types import EventT
 
 from . import delivery
-from .kafka_client import PRODUCER_LINGER_MS, PRODUCER_MAX_BATCH_BYTES
+from .kafka_client import PRODUCER_MAX_BATCH_BYTES
 from .kafka_local import MAX_MESSAGE_BYTES
 from .nlp.fingerprint import DuplicateIndex
 from .pipeline import data_chain
@@ -74,10 +74,14 @@ def create_app(settings: Settings) -> faust.App:
         processing_guarantee=settings.processing_guarantee,
         # Records grow through the chain (tokens repeat the text): up to what the topics take.
         producer_max_request_size=MAX_MESSAGE_BYTES,
-        producer_linger=PRODUCER_LINGER_MS / 1000,
+        producer_linger=settings.producer_linger_ms / 1000,
         producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
         consumer_max_fetch_size=MAX_MESSAGE_BYTES,
         consumer_auto_offset_reset="earliest",
+        # How often offsets (and, under exactly_once, the transactions holding the outputs, so
+        # what read_committed consumers see) are committed; also when the monitoring tables'
+        # changes reach their changelogs (streams.tally).
+        broker_commit_interval=settings.commit_interval_ms / 1000,
         # A worker that dies without leaving the group (SIGKILL, a lost machine) keeps its
         # partitions until its session expires: Faust's 60 s default stalls them that long.
         # Heartbeats run on the consumer's own thread, so a busy agent does not look dead.

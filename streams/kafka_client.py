@@ -15,12 +15,11 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
-# Producer batching for the workers (streams.app) and the benchmark's peer loop: each article
-# makes several sends per hop (the next topic, table changelogs), and with no linger every one
-# became its own produce request; 5 ms adds at most 5 ms per hop and cuts the requests and
-# their CPU by a multiple (see the Performance section of the README). Enriched records are
-# 10-20 KB, over aiokafka's 16 KB default batch, which made every one a batch of its own.
-PRODUCER_LINGER_MS = 5
+# Producer batching for the workers (streams.app) and the benchmark's peer loop (the linger is
+# STREAMS_PRODUCER_LINGER_MS): with no linger each send became its own produce request, whose
+# CPU, in the worker and in the broker, dominated (see the Performance section of the README).
+# Enriched records are 10-20 KB, over aiokafka's 16 KB default batch, which made every one a
+# batch of its own.
 PRODUCER_MAX_BATCH_BYTES = 256 * 1024
 
 

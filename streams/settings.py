@@ -42,6 +42,8 @@ class Settings:
     log_level: str = "info"
     trending_window_seconds: int = 3600
     kafka_session_timeout: int = 10
+    producer_linger_ms: int = 20
+    commit_interval_ms: int = 2800
 
     def __post_init__(self) -> None:
         if self.partitions < 1:
@@ -55,6 +57,10 @@ class Settings:
         if not 6 <= self.kafka_session_timeout <= 300:
             # The broker refuses sessions outside group.min/max.session.timeout.ms (6 s, 300 s).
             raise SettingsError("STREAMS_KAFKA_SESSION_TIMEOUT must be 6-300 seconds")
+        if not 0 <= self.producer_linger_ms <= 1000:
+            raise SettingsError("STREAMS_PRODUCER_LINGER_MS must be 0-1000")
+        if not 100 <= self.commit_interval_ms <= 60_000:
+            raise SettingsError("STREAMS_COMMIT_INTERVAL_MS must be 100-60000")
         if self.processing_guarantee not in GUARANTEES:
             raise SettingsError(f"STREAMS_PROCESSING_GUARANTEE must be one of {GUARANTEES}")
         if self.kafka_security_protocol not in SECURITY_PROTOCOLS:

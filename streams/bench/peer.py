@@ -43,7 +43,6 @@ from aiokafka.errors import CommitFailedError, KafkaError
 from streams import codec
 from streams.codec import BadMessage
 from streams.kafka_client import (
-    PRODUCER_LINGER_MS,
     PRODUCER_MAX_BATCH_BYTES,
     client_options,
     ensure_topics,
@@ -57,14 +56,17 @@ logger = logging.getLogger(__name__)
 
 # The same header as streams.agents (not imported: that would build the Faust app here).
 PRODUCED_AT_HEADER = "x-produced-at-ms"
-# The Faust app's producer settings (see streams.app; tests check they stay equal).
-PRODUCER_SETTINGS: dict[str, Any] = {
-    "acks": "all",
-    "linger_ms": PRODUCER_LINGER_MS,
-    "max_batch_size": PRODUCER_MAX_BATCH_BYTES,
-    "max_request_size": MAX_MESSAGE_BYTES,
-}
 MAX_RECORDS = 500
+
+
+def producer_settings(settings: Settings) -> dict[str, Any]:
+    """The Faust app's producer settings (see streams.app; tests check they stay equal)."""
+    return {
+        "acks": "all",
+        "linger_ms": settings.producer_linger_ms,
+        "max_batch_size": PRODUCER_MAX_BATCH_BYTES,
+        "max_request_size": MAX_MESSAGE_BYTES,
+    }
 
 
 def pending_topic(settings: Settings, stage: str) -> str:
@@ -190,7 +192,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> Counter[str]:
     """Consume, process and produce until ``stop`` is set; returns the outcome counts."""
     resources = Resources(duplicates=DuplicateIndex(bands={}, signatures={}))
     options = client_options(settings)
-    producer = AIOKafkaProducer(**options, **PRODUCER_SETTINGS)
+    producer = AIOKafkaProducer(**options, **producer_settings(settings))
     loop = PeerLoop(settings, producer, resources)
     await ensure_topics(
         settings, [*loop.topics, settings.topic_enriched, settings.topic_deadletter]

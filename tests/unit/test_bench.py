@@ -181,10 +181,11 @@ def test_peer_matches_the_faust_app_settings() -> None:
     from streams.app import app, pending_topics, settings
 
     assert peer.PRODUCED_AT_HEADER == agents.PRODUCED_AT_HEADER == streamed.PRODUCED_AT_HEADER
-    assert app.conf.producer_linger * 1000 == peer.PRODUCER_SETTINGS["linger_ms"]
-    assert app.conf.producer_max_batch_size == peer.PRODUCER_SETTINGS["max_batch_size"]
-    assert app.conf.producer_max_request_size == peer.PRODUCER_SETTINGS["max_request_size"]
-    assert app.conf.producer_acks == -1 and peer.PRODUCER_SETTINGS["acks"] == "all"
+    producer = peer.producer_settings(settings)
+    assert round(app.conf.producer_linger * 1000) == producer["linger_ms"]
+    assert app.conf.producer_max_batch_size == producer["max_batch_size"]
+    assert app.conf.producer_max_request_size == producer["max_request_size"]
+    assert app.conf.producer_acks == -1 and producer["acks"] == "all"
     for stage, topic in pending_topics.items():
         assert peer.pending_topic(settings, stage) == topic.get_topic_name()
 

@@ -77,3 +77,26 @@ def test_every_field_has_an_environment_name() -> None:
 def test_broker_url_strips_faust_scheme() -> None:
     s = from_env({"STREAMS_BROKER": "kafka://a:1;kafka://b:2"})
     assert s.broker_url == "a:1,b:2"
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("STREAMS_PRODUCER_LINGER_MS", "-1"),
+        ("STREAMS_PRODUCER_LINGER_MS", "1001"),
+        ("STREAMS_COMMIT_INTERVAL_MS", "99"),
+        ("STREAMS_COMMIT_INTERVAL_MS", "60001"),
+    ],
+)
+def test_batching_and_commit_settings_are_bounded(name: str, raw: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        from_env({name: raw})
+
+
+def test_batching_and_commit_settings_reach_the_faust_app() -> None:
+    from streams.app import create_app
+
+    settings = from_env({"STREAMS_PRODUCER_LINGER_MS": "40", "STREAMS_COMMIT_INTERVAL_MS": "500"})
+    app = create_app(settings)
+    assert app.conf.producer_linger == 0.04
+    assert app.conf.broker_commit_interval == 0.5
