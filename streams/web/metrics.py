@@ -9,6 +9,7 @@ still holds for partitions it gave away are left out).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -145,5 +146,42 @@ class StreamsCollector(Collector):
         latency.add_metric([partition], buckets, sum_value=histogram.get("sum", 0.0))
 
 
+class _LabelledChildren:
+    """A labelled metric whose children are looked up once per label set.
+
+    Faust's Prometheus monitor calls ``metric.labels(...)`` several times per event, and
+    prometheus_client validates and locks on every call: about 6% of a worker's CPU in the
+    streamed benchmark. The children are the same objects, so the exported page is unchanged.
+    """
+
+    def __init__(self, metric: Any) -> None:
+        self._metric = metric
+        self._children: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def labels(self, **labels: Any) -> Any:
+        key = tuple(labels.items())
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = self._metric.labels(**labels)
+        return child
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._metric, name)
+
+
+def _cheaper_sensors(sensors: Any) -> None:
+    metrics = sensors._metrics  # a NamedTuple of the metrics
+    sensors._metrics = metrics._replace(
+        **{
+            name: _LabelledChildren(metric)
+            for name, metric in metrics._asdict().items()
+            if getattr(metric, "_labelnames", ())
+        }
+    )
+    # The stream's label is rebuilt (a regular expression) for every event; streams are few.
+    sensors._stream_label = functools.lru_cache(maxsize=256)(sensors._stream_label)
+
+
 setup_prometheus_sensors(app, pattern="/metrics", registry=REGISTRY, name_prefix="faust")
+_cheaper_sensors(app.monitor)
 REGISTRY.register(StreamsCollector())
