@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from aiokafka import AIOKafkaProducer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .inputs import iter_messages
-from .kafka_client import client_options, ensure_topics
-from .kafka_local import MAX_MESSAGE_BYTES
+from .kafka_client import send_acknowledged
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -21,36 +19,18 @@ async def produce_messages(
 ) -> int:
     """Send every message found under ``paths``; returns how many were acknowledged."""
     messages = list(iter_messages(paths))
-    await ensure_topics(settings)
-    producer = AIOKafkaProducer(
-        **client_options(settings),
-        acks="all",
-        enable_idempotence=True,
-        linger_ms=5,
-        max_request_size=MAX_MESSAGE_BYTES,
-    )
-    await producer.start()
-    try:
-        with Progress(
-            TextColumn("[bold]producing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            disable=not progress,
-            transient=False,
-        ) as bar:
-            task = bar.add_task("produce", total=len(messages))
-            pending = []
-            for message in messages:
-                pending.append(await producer.send(topic, message.value, key=message.key))
-                if len(pending) >= 500:
-                    for future in pending:
-                        await future
-                    bar.advance(task, len(pending))
-                    pending.clear()
-            for future in pending:
-                await future
-            bar.advance(task, len(pending))
-    finally:
-        await producer.stop()
-    return len(messages)
+    with Progress(
+        TextColumn("[bold]producing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=not progress,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("produce", total=len(messages))
+        return await send_acknowledged(
+            settings,
+            topic,
+            ((m.key, m.value) for m in messages),
+            on_acknowledged=lambda n: bar.advance(task, n),
+        )

@@ -16,13 +16,11 @@ import asyncio
 import contextlib
 import logging
 import math
-import os
 import shutil
 import signal
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,14 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from streams.bench.corpus import Article
-from streams.kafka_client import client_options, ensure_topics
+from streams.kafka_client import client_options, ensure_topics, source_producer
 from streams.kafka_local import MAX_MESSAGE_BYTES, BrokerConfig, read_pid, start, stop
 from streams.settings import Settings, from_env
+from streams.subprocesses import spawn, terminate
 
 logger = logging.getLogger(__name__)
 
@@ -102,18 +101,10 @@ class Worker:
     def launch(
         cls, kind: str, env: dict[str, str], log: Path, profile: Path | None = None
     ) -> Worker:
-        handle = log.open("wb")
         # pyinstrument writes its session when the worker exits (after SIGTERM); read it with
         # `pyinstrument --load FILE` (add --show-all to see inside Faust and aiokafka).
         profiler = ["-m", "pyinstrument", "-r", "pyisession", "-o", str(profile)] if profile else []
-        process = subprocess.Popen(
-            [sys.executable, *profiler, *WORKER_COMMANDS[kind]],
-            env={**os.environ, **env},
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        handle.close()
+        process = spawn([*profiler, *WORKER_COMMANDS[kind]], env, log)
         return cls(kind, process, log, psutil.Process(process.pid))
 
     def alive(self) -> bool:
@@ -130,13 +121,7 @@ class Worker:
             return False
 
     def stop(self, timeout: float = 30.0) -> None:
-        if self.alive():
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, timeout)
 
 
 class RssSampler(threading.Thread):
@@ -206,13 +191,8 @@ async def produce(
 ) -> float:
     """Send ``articles`` to the raw topic (as fast as possible, or ``rate`` per second), each
     stamped with its send time; returns the wall-clock time (s) of the first send."""
-    producer = AIOKafkaProducer(
-        **client_options(settings),
-        acks="all",
-        linger_ms=5 if rate is None else 0,
-        max_batch_size=256 * 1024,
-        max_request_size=MAX_MESSAGE_BYTES,
-    )
+    # At a fixed rate each article goes at once: latency is measured from its send.
+    producer = source_producer(settings, **({} if rate is None else {"linger_ms": 0}))
     await producer.start()
     try:
         first = time.time()

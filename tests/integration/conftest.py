@@ -10,10 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import socket
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from streams.kafka_client import client_options, ensure_topics
 from streams.kafka_local import BrokerConfig, start, stop
 from streams.produce import produce_messages
 from streams.settings import Settings, from_env
+from streams.subprocesses import spawn, terminate
 
 pytestmark = pytest.mark.integration
 
@@ -132,26 +131,11 @@ class WorkerProcess:
 
     @classmethod
     def launch(cls, env: dict[str, str], log: Path) -> WorkerProcess:
-        handle = log.open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
-            env={**os.environ, **env},
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        handle.close()
+        process = spawn(["-m", "streams.cli", "worker", "--loglevel", "info"], env, log)
         return cls(process, log, int(env["STREAMS_WEB_PORT"]))
 
     def stop(self, timeout: float = 30.0) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return terminate(self.process, timeout)
 
     def kill(self) -> int:
         """SIGKILL: no shutdown code runs, as when a machine or container dies."""

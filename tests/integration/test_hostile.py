@@ -8,11 +8,9 @@ from typing import Any
 
 import psutil
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from streams.codec import validate
-from streams.kafka_client import client_options, ensure_topics
-from streams.kafka_local import MAX_MESSAGE_BYTES
+from streams.kafka_client import send_acknowledged
 from tests.hostile_corpus import ARTICLE, LIMIT, Case, corpus
 
 from .conftest import Pipeline
@@ -24,17 +22,7 @@ AFTER = "hostile-normal-article-after-the-corpus"
 
 
 async def _send(pipeline: Pipeline, messages: list[tuple[bytes | None, bytes | None]]) -> None:
-    settings = pipeline.settings
-    await ensure_topics(settings)
-    producer = AIOKafkaProducer(
-        **client_options(settings), acks="all", max_request_size=MAX_MESSAGE_BYTES
-    )
-    await producer.start()
-    try:
-        for key, value in messages:
-            await producer.send_and_wait(settings.topic_raw, value, key=key)
-    finally:
-        await producer.stop()
+    await send_acknowledged(pipeline.settings, pipeline.settings.topic_raw, messages)
 
 
 def _outcomes_in(tracker: OutputTracker, cases: list[Case]) -> bool:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from streams.kafka_client import client_options, ensure_topics
+from streams.kafka_client import client_options, ensure_topics, send_acknowledged
 from streams.kafka_local import MAX_MESSAGE_BYTES
 from streams.settings import Settings
 from tests.conftest import SAMPLES
@@ -63,22 +63,8 @@ def article_variants(count: int, prefix: str, *, bad_every: int = 0) -> list[Art
 
 async def produce(settings: Settings, articles: Iterable[Article]) -> int:
     """Send every article to the raw topic, idempotently, and wait for all acknowledgements."""
-    await ensure_topics(settings)
-    producer = AIOKafkaProducer(
-        **client_options(settings),
-        acks="all",
-        enable_idempotence=True,
-        linger_ms=5,
-        max_request_size=MAX_MESSAGE_BYTES,
-    )
-    await producer.start()
-    try:
-        pending = [await producer.send(settings.topic_raw, a.value, key=a.key) for a in articles]
-        for future in pending:
-            await future
-    finally:
-        await producer.stop()
-    return len(pending)
+    messages = ((a.key, a.value) for a in articles)
+    return await send_acknowledged(settings, settings.topic_raw, messages)
 
 
 @dataclass
