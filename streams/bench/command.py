@@ -57,6 +57,12 @@ def _stream_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
     func = click.option("--no-peer", is_flag=True, help="skip the plain aiokafka peer loop")(func)
     func = click.option(
+        "--floor-messages",
+        default=30_000,
+        show_default=True,
+        help="messages per run of the forward-only floor measurement (0: skip it)",
+    )(func)
+    func = click.option(
         "--workers",
         default="1,2",
         show_default=True,
@@ -95,6 +101,7 @@ def _run(what: str, **kwargs: Any) -> None:
         workers=tuple(int(w) for w in str(kwargs.get("workers") or "1,2").split(",") if w),
         peer=not kwargs.get("no_peer", False),
         latency_seconds=kwargs.get("latency_seconds", 10.0),
+        floor_messages=kwargs.get("floor_messages", 0),
         camel_fixture=not kwargs.get("no_camel_fixture", False),
         profile_dir=Path(kwargs["profile_dir"]) if kwargs.get("profile_dir") else None,
         samples_dir=Path(kwargs["samples"]) if kwargs.get("samples") else None,

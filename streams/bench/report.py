@@ -189,6 +189,23 @@ def latency_table(stream: dict[str, Any]) -> Table:
     return table
 
 
+def floor_table(floor: dict[str, Any]) -> Table:
+    table = Table(
+        title=f"Per-message floor: forward-only, {floor['messages_per_run']:,} messages of "
+        f"{floor['payload_bytes']} bytes per run (median); the pipeline makes two hops per article",
+        title_justify="left",
+    )
+    for column in ("forwarder", "messages/s", "worker CPU us/message", "x2 hops, ms/article"):
+        table.add_column(column, justify="left" if column == "forwarder" else "right")
+    for kind in ("faust-forward", "peer-forward"):
+        mode = floor.get(kind)
+        if not mode:
+            continue
+        cpu = mode["worker_cpu_us_per_message"]
+        table.add_row(kind, _num(mode["messages_per_s"], 0), _num(cpu, 0), _num(2 * cpu / 1000, 2))
+    return table
+
+
 def verdict_table(verdicts: dict[str, Any]) -> Table:
     table = Table(title="Targets", title_justify="left")
     for column in ("figure", "measured", "target", "met"):
@@ -256,6 +273,8 @@ def tables(result: dict[str, Any], what: str) -> list[Any]:
     if stream:
         out.append(stream_table(stream))
         out.append(latency_table(stream))
+        if stream.get("floor") and "error" not in stream["floor"]:
+            out.append(floor_table(stream["floor"]))
     if result.get("verdicts"):
         out.append(verdict_table(result["verdicts"]))
     return out

@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 import psutil
 
-from streams.bench import corpus
+from streams.bench import corpus, floor
 from streams.bench.streamed import Broker, ModeSpec, run_mode
 
 Progress = Callable[[str], None]
@@ -57,6 +57,7 @@ class Options:
     workers: tuple[int, ...] = (1, 2)
     peer: bool = True
     latency_seconds: float = 10.0
+    floor_messages: int = 30_000
     camel_fixture: bool = True
     breakdown: bool = True
     profile_dir: Path | None = None
@@ -216,6 +217,20 @@ def run_stream(options: Options, progress: Progress) -> dict[str, Any]:
                 except Exception as exc:  # one failed mode must not hide the rest
                     progress(f"  {kind} x{workers} failed: {exc}")
                     out["modes"][f"{kind}-{workers}"] = {"error": str(exc)[-3000:]}
+        if options.peer and options.floor_messages:
+            progress("per-message floor: forward-only Faust agent and aiokafka loop")
+            try:
+                out["floor"] = asyncio.run(
+                    floor.run_floor(
+                        broker,
+                        repeats=repeats,
+                        messages=options.floor_messages,
+                        progress=progress,
+                    )
+                )
+            except Exception as exc:
+                progress(f"  floor failed: {exc}")
+                out["floor"] = {"error": str(exc)[-3000:]}
     finally:
         broker.close()
     return out

@@ -47,6 +47,9 @@ PRODUCED_AT_HEADER = "x-produced-at-ms"
 WORKER_COMMANDS = {
     "faust": ["-m", "streams.cli", "worker", "--loglevel", "info"],
     "peer": ["-m", "streams.bench.peer"],
+    # The per-message floor (streams.bench.floor): forwarders with no work of their own.
+    "faust-forward": ["-m", "faust", "-A", "streams.bench.forward_faust", "worker", "-l", "warn"],
+    "peer-forward": ["-m", "streams.bench.floor"],
 }
 
 
@@ -305,7 +308,7 @@ class ModeSpec:
     keep_logs: bool = False  # keep the workers' logs (they are kept anyway when one failed)
 
 
-def _env(broker: str, run_id: str, data: Path) -> dict[str, str]:
+def run_env(broker: str, run_id: str, data: Path) -> dict[str, str]:
     return {
         "STREAMS_BROKER": broker,
         "STREAMS_APP_ID": f"bench-{run_id}",
@@ -412,7 +415,7 @@ async def run_mode(
     say = progress or (lambda _msg: None)
     run_id = uuid.uuid4().hex[:10]
     tmp = Path(tempfile.mkdtemp(prefix=f"streams-bench-{spec.kind}-"))
-    env = _env(broker.url, run_id, tmp / "data")
+    env = run_env(broker.url, run_id, tmp / "data")
     settings = from_env(env)
     await ensure_topics(settings)
     workers: list[Worker] = []

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from streams.bench import corpus, streamed
+from streams.bench import corpus, floor, streamed
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -32,3 +32,12 @@ def test_a_mode_streams_every_article_through_and_measures_it(broker: str, kind:
     assert result["latency"]["complete"] and result["latency"]["count"] >= 1
     assert result["rss_peak_mb"][0] > 0
     assert result["torch_loaded"] is False
+
+
+@pytest.mark.parametrize("kind", floor.KINDS)
+def test_the_floor_forwards_every_message_and_measures_it(broker: str, kind: str) -> None:
+    run = asyncio.run(floor.measure(streamed.Broker.given(broker), kind, messages=300))
+    # Timed from the first message out, so the first batch is not in the count.
+    assert 0 < run["messages"] < 300
+    # A few hundred messages can take less CPU than one clock tick.
+    assert run["messages_per_s"] > 0 and run["worker_cpu_us_per_message"] >= 0
