@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import faust
+from faust.exceptions import NotReady
 from faust.types import EventT, TopicT
 
 from . import codec
@@ -169,4 +170,11 @@ async def declare_topics() -> None:
         deadletter_topic,
         *(pending_topics[stage] for stage in resources.chain),
     ):
-        await topic.maybe_declare()
+        try:
+            await topic.maybe_declare()
+        except NotReady:
+            # Stopped (SIGTERM) while still starting: the producer is gone; a clean exit.
+            if app.should_stop:
+                logger.info("stopped before the topics were declared")
+                return
+            raise

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock, PropertyMock, patch
 
 import orjson
 import pytest
+from faust.exceptions import NotReady
 
 from streams import agents
 from streams.app import app
@@ -82,3 +83,12 @@ async def test_enrich_agent_turns_segmented_into_enriched(
     assert names[:2] == ["segment", "segment.clitics"] and "dates" in names
     [letter] = [orjson.loads(m["value"]) for m in sent["dead"]]
     assert letter["stage"] == "enrich" and letter["error_type"] == "schema_violation"
+
+
+async def test_a_worker_stopped_while_declaring_its_topics_exits_cleanly() -> None:
+    not_ready = AsyncMock(side_effect=NotReady("Producer service not yet started"))
+    with patch.object(agents.raw_topic, "maybe_declare", not_ready):
+        with patch.object(type(app), "should_stop", new_callable=PropertyMock, return_value=True):
+            await agents.declare_topics()  # returns: the worker is stopping
+        with pytest.raises(NotReady):
+            await agents.declare_topics()  # not stopping: a real failure

@@ -12,6 +12,8 @@ import contextlib
 import os
 import socket
 import subprocess
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -146,6 +148,18 @@ class WorkerProcess:
 
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def wait_healthy(self, timeout: float = 120.0) -> None:
+        """Until /health says 200: partitions assigned and tables recovered."""
+        deadline = time.monotonic() + timeout
+        url = f"http://127.0.0.1:{self.web_port}/health"
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.tail()
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+            time.sleep(0.2)
+        raise AssertionError(f"worker not healthy after {timeout:.0f} s\n{self.tail()}")
 
 
 @pytest.fixture

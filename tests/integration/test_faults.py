@@ -183,8 +183,10 @@ async def test_b_broker_restart_mid_stream(
 
 async def test_c_second_worker_joins_then_leaves(pipeline: Pipeline, report: list[Figures]) -> None:
     async def scale_out_and_in(pipeline: Pipeline, tracker: OutputTracker) -> None:
-        await _at_progress(tracker, int(ARTICLES * 0.2))
+        await _at_progress(tracker, int(ARTICLES * 0.1))
         second = pipeline.start_worker()
+        # Leaves only once it has joined (partitions assigned, tables recovered).
+        await asyncio.to_thread(second.wait_healthy)
         await _at_progress(tracker, int(ARTICLES * 0.6))
         assert second.process.poll() is None, second.tail()
         assert await asyncio.to_thread(second.stop) == 0, second.tail()
