@@ -162,19 +162,23 @@ class WorkerProcess:
         raise AssertionError(f"worker not healthy after {timeout:.0f} s\n{self.tail()}")
 
 
-@pytest.fixture
-def pipeline(broker: str, tmp_path: Path) -> Iterator[Pipeline]:
+def run_env(broker: str, data_dir: Path) -> dict[str, str]:
+    """Settings of a pipeline of its own: uuid-named app (consumer group) and topics."""
     run = uuid.uuid4().hex[:10]
-    env = {
+    return {
         "STREAMS_BROKER": broker,
         "STREAMS_APP_ID": f"test-{run}",
         "STREAMS_TOPIC_RAW": f"raw-{run}",
         "STREAMS_TOPIC_SEGMENTED": f"segmented-{run}",
         "STREAMS_TOPIC_ENRICHED": f"enriched-{run}",
         "STREAMS_TOPIC_DEADLETTER": f"deadletter-{run}",
-        "STREAMS_DATA_DIR": str(tmp_path / "data"),
+        "STREAMS_DATA_DIR": str(data_dir),
     }
-    pipe = Pipeline(env=env, tmp=tmp_path)
+
+
+@pytest.fixture
+def pipeline(broker: str, tmp_path: Path) -> Iterator[Pipeline]:
+    pipe = Pipeline(env=run_env(broker, tmp_path / "data"), tmp=tmp_path)
     try:
         yield pipe
     finally:

@@ -15,7 +15,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,7 +30,7 @@ from streams.kafka_client import client_options
 from streams.settings import Settings
 from tests.conftest import REPO, SAMPLES
 
-from .conftest import Pipeline, WorkerProcess
+from .conftest import Pipeline, WorkerProcess, run_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -183,20 +182,7 @@ def brief(stats: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def cluster(broker: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     tmp = tmp_path_factory.mktemp("monitoring")
-    run = uuid.uuid4().hex[:10]
-    pipeline = Pipeline(
-        env={
-            "STREAMS_BROKER": broker,
-            "STREAMS_APP_ID": f"test-{run}",
-            "STREAMS_TOPIC_RAW": f"raw-{run}",
-            "STREAMS_TOPIC_SEGMENTED": f"segmented-{run}",
-            "STREAMS_TOPIC_ENRICHED": f"enriched-{run}",
-            "STREAMS_TOPIC_DEADLETTER": f"deadletter-{run}",
-            "STREAMS_DATA_DIR": str(tmp / "data"),
-            "STREAMS_PARTITIONS": "4",
-        },
-        tmp=tmp,
-    )
+    pipeline = Pipeline(env={**run_env(broker, tmp / "data"), "STREAMS_PARTITIONS": "4"}, tmp=tmp)
     found = Cluster(pipeline)
     try:
         first = found.start()
