@@ -57,12 +57,6 @@ def _produced_at(event: EventT) -> bytes:
     return str(int(event.message.timestamp * 1000)).encode()
 
 
-def _as_bad_message(exc: Exception) -> BadMessage:
-    if isinstance(exc, BadMessage):
-        return exc
-    return BadMessage("stage_error", f"{type(exc).__name__}: {exc}"[:1000])
-
-
 async def _dead_letter(event: EventT, stage: str, error: BadMessage) -> None:
     message = event.message
     letter = codec.dead_letter(
@@ -96,11 +90,9 @@ async def _hop(event: EventT, stage: str, process: Process, schema: str) -> None
     """Process one event of ``stage``: dead-letter what fails, send the result on, count."""
     try:
         record, earlier_runs = process(event)
-        codec.validate(schema, record)
-        payload = codec.dumps(record)
-        codec.check_output_size(payload, record["id"])
+        payload = codec.encode_output(schema, record)
     except Exception as exc:
-        await _dead_letter(event, stage, _as_bad_message(exc))
+        await _dead_letter(event, stage, codec.as_bad_message(exc))
         return
     runs: list[StageRun] = record["provenance"]["stages"]
     produced_at = _produced_at(event)

@@ -315,6 +315,22 @@ def check_output_size(payload: bytes, record_id: str) -> None:
         )
 
 
+def encode_output(schema: str, record: Any) -> bytes:
+    """A stage's output as the bytes to send: valid against ``schema``, within the size limit."""
+    validate(schema, record)
+    payload = dumps(record)
+    check_output_size(payload, record["id"])
+    return payload
+
+
+def as_bad_message(exc: Exception) -> BadMessage:
+    """What a hop dead-letters for ``exc``: declared input errors as they are, others as
+    ``stage_error`` with the exception named (a bug, or data a stage did not expect)."""
+    if isinstance(exc, BadMessage):
+        return exc
+    return BadMessage("stage_error", f"{type(exc).__name__}: {exc}"[:1000])
+
+
 def decode_record(value: bytes | None, schema: str) -> Any:
     """An intermediate or final record from its bytes, validated against ``schema``."""
     if not value:

@@ -41,7 +41,6 @@ from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, KafkaError
 
 from streams import codec
-from streams.codec import BadMessage
 from streams.kafka_client import (
     PRODUCER_MAX_BATCH_BYTES,
     client_options,
@@ -147,15 +146,9 @@ class PeerLoop:
         stage, process, schema, output = self.hops[record.topic]
         try:
             result, earlier = process(record)
-            codec.validate(schema, result)
-            payload = codec.dumps(result)
-            codec.check_output_size(payload, result["id"])
+            payload = codec.encode_output(schema, result)
         except Exception as exc:
-            error = (
-                exc
-                if isinstance(exc, BadMessage)
-                else BadMessage("stage_error", f"{type(exc).__name__}: {exc}"[:1000])
-            )
+            error = codec.as_bad_message(exc)
             letter = codec.dead_letter(
                 value=record.value,
                 key=record.key,
