@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 PRODUCED_AT_HEADER = "x-produced-at-ms"
 
+INPUT_LIMITS = codec.InputLimits.of(settings)
 resources = Resources(duplicates=duplicate_index)
 # The hops after `segment`: `enrich`, then each CAMeL stage whose data is installed.
 CHAIN = ("enrich", *resources.chain)
@@ -68,7 +69,7 @@ async def _dead_letter(event: EventT, stage: str, error: BadMessage) -> None:
         stage=stage,
         error_type=error.code,
         reason=error.reason,
-        max_bytes=settings.max_message_bytes,
+        value_budget=settings.dead_letter_value_budget,
     )
     logger.warning(
         "dead letter from %s at %s[%s]@%s: %s",
@@ -78,7 +79,8 @@ async def _dead_letter(event: EventT, stage: str, error: BadMessage) -> None:
         message.offset,
         error,
     )
-    await deadletter_topic.send(key=message.key, value=codec.dumps(letter))
+    key = message.key if isinstance(message.key, bytes) else None
+    await deadletter_topic.send(key=codec.dead_letter_key(key), value=codec.dumps(letter))
     count_dead_letter(event, stage, error.code)
 
 
@@ -114,7 +116,7 @@ async def _hop(event: EventT, stage: str, process: Process, schema: str) -> None
 
 def _segment(event: EventT) -> tuple[Any, int]:
     message = event.message
-    raw = codec.decode_raw(message.value, message.key, max_bytes=settings.max_message_bytes)
+    raw = codec.decode_raw(message.value, message.key, limits=INPUT_LIMITS, headers=event.headers)
     return segment(raw, resources), 0
 
 

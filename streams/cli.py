@@ -301,7 +301,7 @@ def enrich(paths: tuple[str, ...]) -> None:
 
     Messages that the workers would dead-letter are reported on stderr with their reason.
     """
-    from .codec import BadMessage, decode_raw, dumps
+    from .codec import BadMessage, InputLimits, decode_raw, dumps
     from .inputs import iter_messages
     from .pipeline import Resources, run_chain
 
@@ -311,7 +311,7 @@ def enrich(paths: tuple[str, ...]) -> None:
     try:
         for message in iter_messages(paths):
             try:
-                raw = decode_raw(message.value, message.key, max_bytes=settings.max_message_bytes)
+                raw = decode_raw(message.value, message.key, limits=InputLimits.of(settings))
                 record = run_chain(raw, resources)
             except BadMessage as exc:
                 click.echo(f"dead letter {message.origin}: {exc}", err=True)

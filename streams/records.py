@@ -129,8 +129,11 @@ class EnrichedArticle(SegmentedArticle):
 class DeadLetter(TypedDict):
     schema_version: int
     key: str | None
+    key_bytes: int | None
+    key_sha256: str | None
     value_b64: str
     value_bytes: int
+    value_sha256: str
     topic: str
     partition: int | None
     offset: int | None

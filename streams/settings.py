@@ -44,6 +44,15 @@ class Settings:
     kafka_session_timeout: int = 10
     producer_linger_ms: int = 20
     commit_interval_ms: int = 2800
+    # --- added by h15 --- (limits on what a producer controls; names from the settings contract)
+    max_key_bytes: int = 1024
+    max_headers: int = 32
+    max_header_bytes: int = 8192
+    max_field_chars: int = 4096
+    duplicate_window_days: int = 14
+    duplicate_max_entries: int = 200_000
+    dead_letter_value_budget: int = 65536
+    # --- end added by h15 ---
 
     def __post_init__(self) -> None:
         if self.partitions < 1:
@@ -61,6 +70,17 @@ class Settings:
             raise SettingsError("STREAMS_PRODUCER_LINGER_MS must be 0-1000")
         if not 100 <= self.commit_interval_ms <= 60_000:
             raise SettingsError("STREAMS_COMMIT_INTERVAL_MS must be 100-60000")
+        # --- added by h15 ---
+        for name in ("max_key_bytes", "max_headers", "max_header_bytes", "max_field_chars"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"STREAMS_{name.upper()} must be at least 1")
+        if self.duplicate_window_days < 1 or self.duplicate_max_entries < 1:
+            raise SettingsError(
+                "STREAMS_DUPLICATE_WINDOW_DAYS and STREAMS_DUPLICATE_MAX_ENTRIES must be at least 1"
+            )
+        if not 0 <= self.dead_letter_value_budget <= 4 * 1024 * 1024:
+            raise SettingsError("STREAMS_DEAD_LETTER_VALUE_BUDGET must be 0-4194304 bytes")
+        # --- end added by h15 ---
         if self.processing_guarantee not in GUARANTEES:
             raise SettingsError(f"STREAMS_PROCESSING_GUARANTEE must be one of {GUARANTEES}")
         if self.kafka_security_protocol not in SECURITY_PROTOCOLS:

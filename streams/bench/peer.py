@@ -124,7 +124,12 @@ class PeerLoop:
         return list(self.hops)
 
     def _segment(self, record: ConsumerRecord) -> tuple[Any, int]:
-        raw = codec.decode_raw(record.value, record.key, max_bytes=self.settings.max_message_bytes)
+        raw = codec.decode_raw(
+            record.value,
+            record.key,
+            limits=codec.InputLimits.of(self.settings),
+            headers=record.headers,
+        )
         return segment(raw, self.resources), 0
 
     def _enrich(self, record: ConsumerRecord) -> tuple[Any, int]:
@@ -158,11 +163,13 @@ class PeerLoop:
                 stage=stage,
                 error_type=error.code,
                 reason=error.reason,
-                max_bytes=self.settings.max_message_bytes,
+                value_budget=self.settings.dead_letter_value_budget,
             )
             self.counts[f"{stage}|deadletter"] += 1
             return await self.producer.send(
-                self.settings.topic_deadletter, codec.dumps(letter), key=record.key
+                self.settings.topic_deadletter,
+                codec.dumps(letter),
+                key=codec.dead_letter_key(record.key),
             )
         for run in result["provenance"]["stages"][earlier:]:
             self.counts[f"{run['name']}|{run['status']}"] += 1
