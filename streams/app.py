@@ -82,6 +82,14 @@ def create_app(settings: Settings) -> faust.App:
         # what read_committed consumers see) are committed; also when the monitoring tables'
         # changes reach their changelogs (streams.tally).
         broker_commit_interval=settings.commit_interval_ms / 1000,
+        # Under at_least_once, what a SIGKILL makes the next worker process again is what was
+        # processed since the last commit: also commit after every few messages, so a fast
+        # agent (segment runs far ahead of enrich) cannot get hundreds ahead of its commit.
+        # A commit there costs a producer flush and an offset commit (a few ms); under
+        # exactly_once each commit ends transactions, so the interval alone decides.
+        broker_commit_every=(
+            settings.commit_every if settings.processing_guarantee == "at_least_once" else 10_000
+        ),
         # A worker that dies without leaving the group (SIGKILL, a lost machine) keeps its
         # partitions until its session expires: Faust's 60 s default stalls them that long.
         # Heartbeats run on the consumer's own thread, so a busy agent does not look dead.

@@ -43,7 +43,7 @@ class Settings:
     trending_window_seconds: int = 3600
     kafka_session_timeout: int = 10
     producer_linger_ms: int = 20
-    commit_interval_ms: int = 2800
+    commit_interval_ms: int = 1000
     # --- added by h15 --- (limits on what a producer controls; names from the settings contract)
     max_key_bytes: int = 1024
     max_headers: int = 32
@@ -52,6 +52,8 @@ class Settings:
     duplicate_window_days: int = 14
     duplicate_max_entries: int = 200_000
     dead_letter_value_budget: int = 65536
+    # at_least_once: also commit after every this many processed messages (not in the contract)
+    commit_every: int = 50
     # --- end added by h15 ---
 
     def __post_init__(self) -> None:
@@ -78,6 +80,8 @@ class Settings:
             raise SettingsError(
                 "STREAMS_DUPLICATE_WINDOW_DAYS and STREAMS_DUPLICATE_MAX_ENTRIES must be at least 1"
             )
+        if not 1 <= self.commit_every <= 100_000:
+            raise SettingsError("STREAMS_COMMIT_EVERY must be 1-100000")
         if not 0 <= self.dead_letter_value_budget <= 4 * 1024 * 1024:
             raise SettingsError("STREAMS_DEAD_LETTER_VALUE_BUDGET must be 0-4194304 bytes")
         # --- end added by h15 ---
