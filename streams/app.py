@@ -171,13 +171,23 @@ async def _index_signature(event: EventT) -> None:
         value = orjson.loads(value)
     if isinstance(key, str) and isinstance(value, list) and value:
         duplicate_index.observe(key, value)
+    elif isinstance(key, str) and value is None:
+        duplicate_index.observe(key, None)  # a tombstone: evicted by some worker
 
 
 duplicate_signatures = app.GlobalTable(
     "duplicate-signatures",
     partitions=settings.partitions,
+    # Each key's changelog partition follows from the key, not from the event writing it, so
+    # the tombstone that evicts an entry lands where the entry is and compaction removes both.
+    use_partitioner=True,
     # No value_type: Faust would try to build a model from it; the JSON list is the value.
     schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"),
     on_changelog_event=_index_signature,
 )
-duplicate_index = DuplicateIndex(bands={}, signatures=duplicate_signatures)
+duplicate_index = DuplicateIndex(
+    bands={},
+    signatures=duplicate_signatures,
+    window_ms=settings.duplicate_window_days * 86_400_000,
+    max_entries=settings.duplicate_max_entries,
+)

@@ -28,6 +28,7 @@ counter: several workers write at once.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
 import random
 import time
@@ -59,6 +60,10 @@ ROWS = NUM_HASHES // BANDS
 MIN_TOKENS = 8
 # On the estimate, not the true similarity: see the module docstring.
 DEFAULT_THRESHOLD = 0.6
+DAY_MS = 86_400_000
+# An entry's time counts towards the window's end at most this far past the wall clock: one
+# article claiming the year 3000 must not make every other entry look old.
+_FUTURE_SLACK_MS = DAY_MS
 
 # Universal hashing h -> (a*h + b) mod p over 32-bit shingle hashes: p is the largest prime
 # below 2**32, so every product fits in 64 bits and the family stays pairwise independent.
@@ -144,6 +149,11 @@ class DuplicateIndex:
     table). ``bands`` maps each band key and ``"x:" + exact`` to the earliest article that has
     it; it is derived from the signatures, and :meth:`observe` keeps it up to date with entries
     written elsewhere (another worker, an earlier run), so it may be a plain local dict.
+
+    Bounded: entries older than ``window_ms`` before the newest one (event time, ``seen_at``)
+    and, past ``max_entries``, the oldest, are deleted from ``signatures`` (in the stream: a
+    tombstone on the table's changelog) with the band keys they own, on each
+    :meth:`check_and_add`. An evicted article is no longer an original others can duplicate.
     """
 
     def __init__(
@@ -152,10 +162,22 @@ class DuplicateIndex:
         signatures: MutableMapping[str, list[Any]],
         *,
         threshold: float = DEFAULT_THRESHOLD,
+        window_ms: int | None = None,
+        max_entries: int | None = None,
     ) -> None:
         self.bands = bands
         self.signatures = signatures
         self.threshold = threshold
+        self.window_ms = window_ms
+        self.max_entries = max_entries
+        self.evicted = 0
+        self._newest = 0
+        # (seen_at, id) of every entry indexed here, oldest first; stale pairs (an entry
+        # evicted elsewhere or re-sent) are skipped when they come up.
+        self._ages: list[tuple[int, str]] = []
+
+    def __len__(self) -> int:
+        return len(self.signatures)
 
     def check_and_add(
         self, article_id: str, fp: Fingerprint, *, seen_at: int | None = None
@@ -173,15 +195,58 @@ class DuplicateIndex:
         entry = [first_seen, *fp.signature, fp.exact]
         self.signatures[article_id] = entry
         self._index(article_id, first_seen, [f"x:{fp.exact}", *fp.bands])
+        if not stored:
+            self._track(article_id, first_seen)
+        self.evict()
         return found
 
-    def observe(self, article_id: str, stored: Sequence[Any]) -> None:
-        """Index an entry of ``signatures`` written elsewhere (e.g. read from a changelog)."""
+    def observe(self, article_id: str, stored: Sequence[Any] | None) -> None:
+        """Index an entry of ``signatures`` written elsewhere (e.g. read from a changelog);
+        ``None`` (a tombstone) forgets the article."""
+        if not stored:
+            self.forget(article_id)
+            return
         seen_at, signature, exact = _unpack(stored)
         if exact is not None and self.bands.get(f"x:{exact}") == article_id:
             return  # already indexed: our own write coming back, or a re-delivery
         keys = [f"x:{exact}"] if exact is not None else []
         self._index(article_id, seen_at, keys + band_keys(signature))
+        self._track(article_id, seen_at)
+
+    def forget(self, article_id: str) -> None:
+        """Drop the band keys ``article_id`` owns (its entry deleted, here or elsewhere)."""
+        stored = self.signatures.get(article_id)
+        if not stored:
+            return
+        _seen_at, signature, exact = _unpack(stored)
+        keys = [f"x:{exact}"] if exact is not None else []
+        for key in keys + band_keys(signature):
+            if self.bands.get(key) == article_id:
+                del self.bands[key]
+
+    def evict(self) -> int:
+        """Delete the entries out of the window or over the count; returns how many."""
+        evicted = 0
+        while self._ages:
+            seen_at, article_id = self._ages[0]
+            too_old = self.window_ms is not None and seen_at < self._newest - self.window_ms
+            too_many = self.max_entries is not None and len(self.signatures) > self.max_entries
+            if not (too_old or too_many):
+                break
+            heapq.heappop(self._ages)
+            stored = self.signatures.get(article_id)
+            if not stored or int(stored[0]) != seen_at:
+                continue  # evicted elsewhere already, or a stale pair
+            self.forget(article_id)
+            del self.signatures[article_id]
+            evicted += 1
+        self.evicted += evicted
+        return evicted
+
+    def _track(self, article_id: str, seen_at: int) -> None:
+        heapq.heappush(self._ages, (seen_at, article_id))
+        ceiling = time.time_ns() // 1_000_000 + _FUTURE_SLACK_MS
+        self._newest = max(self._newest, min(seen_at, ceiling))
 
     def _index(self, article_id: str, seen_at: int, keys: Sequence[str]) -> None:
         for key in keys:

@@ -25,7 +25,7 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 
 from .. import monitor
-from ..app import app
+from ..app import app, duplicate_index
 from . import cluster
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,23 @@ class StreamsCollector(Collector):
                           duplicates, latency)
         yield from (stage_runs, events, dead, enriched, duplicates, latency)
         yield _lag_family()
+        # The index is global: every worker holds all of it, so these are not summed.
+        yield GaugeMetricFamily(
+            f"{PREFIX}_duplicate_index_entries",
+            "Articles in the duplicate index held by this worker (bounded by "
+            "STREAMS_DUPLICATE_MAX_ENTRIES and STREAMS_DUPLICATE_WINDOW_DAYS)",
+            value=len(duplicate_index),
+        )
+        yield GaugeMetricFamily(
+            f"{PREFIX}_duplicate_index_band_keys",
+            "LSH band keys this worker derives from the duplicate index, in memory",
+            value=len(duplicate_index.bands),
+        )
+        yield CounterMetricFamily(
+            f"{PREFIX}_duplicate_index_evicted",
+            "Entries this worker evicted from the duplicate index (window or count)",
+            value=duplicate_index.evicted,
+        )
         ready, _, _ = cluster.health()
         yield GaugeMetricFamily(f"{PREFIX}_ready", "1 when /health answers 200", value=int(ready))
 
