@@ -15,7 +15,7 @@ import faust
 import orjson
 from faust.types import EventT
 
-from . import delivery
+from . import delivery, log_limits
 from .kafka_client import PRODUCER_MAX_BATCH_BYTES
 from .kafka_local import MAX_MESSAGE_BYTES
 from .nlp.fingerprint import DuplicateIndex
@@ -123,6 +123,13 @@ def _topic(name: str) -> faust.TopicT:
         internal=True,
         config={"max.message.bytes": str(MAX_MESSAGE_BYTES)},
     )
+
+
+@app.task
+async def limit_repeated_logs() -> None:
+    """Rate-limit the Kafka clients' retry logs (see streams.log_limits): a task, so that it
+    runs once the worker has configured logging."""
+    log_limits.install()
 
 
 raw_topic = _topic(settings.topic_raw)
