@@ -232,22 +232,40 @@ def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> No
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--topic", default=None, help="[default: $STREAMS_TOPIC_RAW]")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
-    """Send .txt files (one article each), .jsonl, folders or - (stdin) to articles.raw."""
-    from .produce import produce_messages
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="send each file's bytes as they are (binary, not UTF-8): the worker decides",
+)
+def produce(paths: tuple[str, ...], topic: str | None, quiet: bool, raw: bool) -> None:
+    """Send .txt files (one article each), .jsonl (one message a line), .json (one message or
+    an array), folders or - (stdin) to articles.raw."""
+    from .inputs import InputError
+    from .produce import ProduceError, produce_messages
 
     settings = _settings()
+    destination = topic or settings.topic_raw
     try:
         sent = asyncio.run(
-            produce_messages(settings, paths, topic or settings.topic_raw, progress=not quiet)
+            produce_messages(settings, paths, destination, progress=not quiet, raw=raw)
+        )
+    except InputError as exc:
+        _fail(f"{exc} (nothing sent)")
+    except ProduceError as exc:
+        problem = (
+            _kafka_problem(settings) if isinstance(exc.cause, KafkaConnectionError) else None
+        )
+        _fail(
+            f"sent {exc.sent} message(s) to {destination}, then {exc}"
+            + (f" ({problem})" if problem else "")
         )
     except KafkaConnectionError as exc:
         _fail(_kafka_problem(settings) or str(exc))
     except (FileNotFoundError, OSError) as exc:
         _fail(str(exc))
-    except Exception as exc:
-        _fail(f"{type(exc).__name__}: {exc} (is the broker at {settings.broker_url} running?)")
-    click.echo(f"sent {sent} message(s) to {topic or settings.topic_raw}", err=True)
+    except Exception as exc:  # before the first send (topic creation...): nothing was sent
+        _fail(f"nothing sent: {type(exc).__name__}: {exc}")
+    click.echo(f"sent {sent} message(s) to {destination}", err=True)
 
 
 @main.command()
