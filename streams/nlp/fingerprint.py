@@ -16,8 +16,11 @@ far above anything unrelated. Texts under ``MIN_TOKENS`` tokens have too few shi
 estimate and are matched only exactly.
 
 The index keeps its state in two plain ``MutableMapping`` objects with JSON values, so that a
-Faust table can back it: ``signatures`` maps an article id to ``[seen_at, *signature, exact]``,
-``seen_at`` (ms; the produce time in the stream) ordering articles so the earliest match wins;
+Faust table can back it: ``signatures`` maps an article id to ``[seen_at, signature, exact]``,
+the signature packed as base64 of its 128 big-endian 32-bit values (684 characters; a JSON list
+of the numbers took twice that on the changelog and ~5 KB as Python ints in every worker's
+memory), ``seen_at`` (ms; the produce time in the stream) ordering articles so the earliest
+match wins;
 ``bands`` maps each band key, and ``"x:" + exact digest``, to the earliest article that had it.
 The bands are derived from the signatures, so the stream keeps only the signatures in a Faust
 global table (one changelog message per article instead of 34) and each worker rebuilds its
@@ -27,6 +30,7 @@ counter: several workers write at once.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import heapq
 import logging
@@ -124,11 +128,23 @@ def estimated_jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
-def _unpack(stored: Sequence[Any]) -> tuple[int, Sequence[int], str | None]:
-    """``[seen_at, *signature, exact]`` (signature empty for short texts) -> its parts.
+def pack_signature(signature: Sequence[int]) -> str:
+    """A MinHash signature as stored: base64 of its big-endian 32-bit values ("" when empty)."""
+    return base64.b64encode(np.asarray(signature, dtype=">u4").tobytes()).decode("ascii")
 
-    Entries written before the exact digest was stored have none: ``[seen_at, *signature]``.
+
+def unpack_signature(packed: str) -> list[int]:
+    return [int(v) for v in np.frombuffer(base64.b64decode(packed), dtype=">u4")]
+
+
+def _unpack(stored: Sequence[Any]) -> tuple[int, Sequence[int], str | None]:
+    """``[seen_at, packed signature, exact]`` (signature "" for short texts) -> its parts.
+
+    Earlier entries held the signature as numbers: ``[seen_at, *signature, exact]``, and before
+    that had no exact digest: ``[seen_at, *signature]``.
     """
+    if len(stored) == 3 and isinstance(stored[1], str):
+        return int(stored[0]), unpack_signature(stored[1]), str(stored[2])
     exact = stored[-1] if len(stored) > 1 and isinstance(stored[-1], str) else None
     signature = stored[1 : len(stored) - (exact is not None)]
     return int(stored[0]), signature, exact
@@ -144,7 +160,7 @@ def band_keys(signature: Sequence[int]) -> list[str]:
 class DuplicateIndex:
     """Finds the earliest earlier article of the same story.
 
-    ``signatures`` is the state of record: one entry per article, ``[seen_at, *signature,
+    ``signatures`` is the state of record: one entry per article, ``[seen_at, signature,
     exact]``, so one write per article (in the stream: one changelog message of a global
     table). ``bands`` maps each band key and ``"x:" + exact`` to the earliest article that has
     it; it is derived from the signatures, and :meth:`observe` keeps it up to date with entries
@@ -192,7 +208,7 @@ class DuplicateIndex:
             first_seen = int(stored[0])
         else:
             first_seen = seen_at if seen_at is not None else time.time_ns() // 1_000_000
-        entry = [first_seen, *fp.signature, fp.exact]
+        entry = [first_seen, pack_signature(fp.signature), fp.exact]
         self.signatures[article_id] = entry
         self._index(article_id, first_seen, [f"x:{fp.exact}", *fp.bands])
         if not stored:

@@ -22,6 +22,7 @@ from streams.nlp.fingerprint import (
     Fingerprint,
     estimated_jaccard,
     fingerprint,
+    unpack_signature,
 )
 from streams.nlp.places import fold_arabic
 
@@ -261,3 +262,20 @@ def test_a_tombstone_from_elsewhere_forgets_the_article() -> None:
     table.pop("a")
     assert index.bands == {}
     assert index.check_and_add("b", fingerprint(tokens(STORY_EDITED)), seen_at=NOW) is None
+
+
+def test_entries_in_the_earlier_formats_are_still_read() -> None:
+    fp = fingerprint(tokens(STORY))
+    signatures: dict[str, list[Any]] = {
+        "numbers": [NOW, *fp.signature, fp.exact],
+        "no-exact": [NOW + 1, *fingerprint(tokens(STORY_EDITED)).signature],
+    }
+    index = DuplicateIndex({}, signatures)
+    for article_id, stored in signatures.items():
+        index.observe(article_id, stored)
+    assert index.check_and_add("new", fingerprint(tokens(STORY_EDITED)), seen_at=NOW + 2) == (
+        "numbers"
+    )
+    packed = signatures["new"]
+    assert len(packed) == 3 and len(packed[1]) == 684
+    assert unpack_signature(packed[1]) == fingerprint(tokens(STORY_EDITED)).signature
