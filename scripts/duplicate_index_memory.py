@@ -45,7 +45,9 @@ def main() -> None:
     print(f"{'articles':>8} {'entries':>8} {'band keys':>9} {'RSS MB':>7} {'growth MB':>9}")
     for n in range(1, args.articles + 1):
         # A minute apart: 20,000 articles span two weeks, as a busy feed's would.
-        index.check_and_add(f"article-{n}", fingerprint(_tokens(rng, 300)), seen_at=START_MS + n * 60_000)
+        index.check_and_add(
+            f"article-{n}", fingerprint(_tokens(rng, 300)), seen_at=START_MS + n * 60_000
+        )
         if n % args.every == 0:
             gc.collect()
             rss = process.memory_info().rss

@@ -55,7 +55,7 @@ class Figures:
         )
         per_1000 = self.duplicates_per_1000_in_flight
         if per_1000 is not None:
-            line += f"; {self.in_flight} in flight at the kills, {per_1000:.1f} duplicates per 1,000"
+            line += f"; {self.in_flight} in flight at the kills, {per_1000:.1f} dups per 1,000"
         return line
 
 

@@ -178,9 +178,7 @@ def test_a_dead_letter_budget_is_a_setting_and_a_cut_character_is_dropped() -> N
         (b"k", {"a": b"x" * 5000, "b": b"y" * 5000}, "headers_too_large"),
     ],
 )
-def test_key_and_headers_over_their_limits(
-    key: bytes, headers: Any, code: str
-) -> None:
+def test_key_and_headers_over_their_limits(key: bytes, headers: Any, code: str) -> None:
     with pytest.raises(BadMessage) as info:
         decode_raw(b'{"text": "abc"}', key, limits=InputLimits(), headers=headers)
     assert info.value.code == code

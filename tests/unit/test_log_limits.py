@@ -51,7 +51,9 @@ def test_a_new_kind_of_record_is_a_state_change_and_passes() -> None:
 
 def test_our_own_loggers_are_not_limited() -> None:
     limiter = RepeatedRecordFilter(5.0, clock=Clock())
-    assert all(limiter.filter(_record("dead letter %s", i, name="streams.agents")) for i in range(5))
+    assert all(
+        limiter.filter(_record("dead letter %s", i, name="streams.agents")) for i in range(5)
+    )
 
 
 def test_install_adds_one_shared_filter_to_every_handler() -> None:
