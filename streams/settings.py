@@ -53,7 +53,7 @@ class Settings:
     duplicate_max_entries: int = 200_000
     dead_letter_value_budget: int = 65536
     # at_least_once: also commit after every this many processed messages (not in the contract)
-    commit_every: int = 50
+    commit_every: int = 20
     # --- end added by h15 ---
 
     def __post_init__(self) -> None:

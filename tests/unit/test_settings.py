@@ -120,7 +120,7 @@ def test_limits_on_what_a_producer_controls_have_the_contract_defaults() -> None
 def test_at_least_once_also_commits_every_few_messages() -> None:
     from streams.app import create_app
 
-    assert create_app(from_env({})).conf.broker_commit_every == 50
+    assert create_app(from_env({})).conf.broker_commit_every == 20
     assert create_app(from_env({"STREAMS_COMMIT_EVERY": "7"})).conf.broker_commit_every == 7
     exactly_once = from_env({"STREAMS_PROCESSING_GUARANTEE": "exactly_once"})
     assert create_app(exactly_once).conf.broker_commit_every == 10_000
