@@ -36,6 +36,22 @@ Headers = list[tuple[str, bytes]]
 Message = tuple[bytes, bytes, Headers]
 
 
+@pytest.fixture(scope="module")
+def report(request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """Each case's outcome, shown in the terminal summary (as the fault tests' figures)."""
+    lines: list[str] = []
+    yield lines
+    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if terminal is None or capture is None or not lines:
+        return
+    with capture.global_and_fixture_disabled():
+        terminal.write_line("")
+        terminal.write_sep("-", "hostile producer outcomes")
+        for line in lines:
+            terminal.write_line(line)
+
+
 @pytest.fixture(params=["at_least_once", "exactly_once"])
 def guarantee(request: pytest.FixtureRequest, pipeline: Pipeline) -> Iterator[str]:
     pipeline.env["STREAMS_PROCESSING_GUARANTEE"] = request.param
@@ -111,7 +127,7 @@ class Run:
 
 
 async def test_an_8_mb_key_with_a_1_1_mb_value_is_a_bounded_dead_letter(
-    pipeline: Pipeline, guarantee: str
+    pipeline: Pipeline, guarantee: str, report: list[str]
 ) -> None:
     key = b"huge-key-" + b"k" * (8 * 1000 * 1000)
     value = b"v" * (1100 * 1000)
@@ -131,9 +147,15 @@ async def test_an_8_mb_key_with_a_1_1_mb_value_is_a_bounded_dead_letter(
     assert len(orjson.dumps(letter)) < 4 * DEAD_LETTER_VALUE_BUDGET // 3 + 16 * 1024
     # Once each: not lost, not retried after a crash.
     assert run.tracker.dead[letter_key] == 1 and run.tracker.enriched["after-the-huge-key"] == 1
+    report.append(
+        f"8 MB key + 1.1 MB value ({guarantee}): dead letter {letter['error_type']} of "
+        f"{len(orjson.dumps(letter)):,} bytes; the next article enriched once; worker up"
+    )
 
 
-async def test_twenty_900_kb_sources_are_dead_letters(pipeline: Pipeline, guarantee: str) -> None:
+async def test_twenty_900_kb_sources_are_dead_letters(
+    pipeline: Pipeline, guarantee: str, report: list[str]
+) -> None:
     ids = [f"big-source-{n:02d}" for n in range(20)]
     source = "وكالة " * 80_000  # ~900 KB
     async with Run(pipeline, guarantee) as run:
@@ -144,10 +166,14 @@ async def test_twenty_900_kb_sources_are_dead_letters(pipeline: Pipeline, guaran
         run.stayed_up()
     assert {run.tracker.dead_letters[i]["error_type"] for i in ids} == {"field_too_long"}
     assert run.tracker.duplicates == 0
+    report.append(
+        f"20 x 900 KB source ({guarantee}): 20 dead letters field_too_long, once each; "
+        "the next article enriched; worker up"
+    )
 
 
 async def test_twenty_900_kb_sources_let_through_keep_the_counters_small(
-    pipeline: Pipeline, guarantee: str
+    pipeline: Pipeline, guarantee: str, report: list[str]
 ) -> None:
     # With the field limit raised past them, the sources reach the monitoring tables: their
     # labels are cut, so the counters' changelog never sees an oversized value.
@@ -169,10 +195,15 @@ async def test_twenty_900_kb_sources_let_through_keep_the_counters_small(
     assert stats["enriched"] == 20, stats["enriched"]
     assert len(stats["sources"]) == 20
     assert all(len(name) <= 64 for name in stats["sources"])
+    report.append(
+        f"20 x 900 KB source, field limit raised ({guarantee}): 20 enriched once each, "
+        f"/stats enriched {stats['enriched']}, longest source label "
+        f"{max(len(n) for n in stats['sources'])} chars; worker up"
+    )
 
 
 async def test_a_non_numeric_produced_at_header_is_ignored(
-    pipeline: Pipeline, guarantee: str
+    pipeline: Pipeline, guarantee: str, report: list[str]
 ) -> None:
     ids = [f"header-not-a-number-{n}" for n in range(5)]
     async with Run(pipeline, guarantee) as run:
@@ -188,6 +219,10 @@ async def test_a_non_numeric_produced_at_header_is_ignored(
     assert all(run.tracker.enriched[i] == 1 for i in ids)
     # Latency measured from the broker's timestamps: within the run.
     assert stats["latency_ms"]["max"] < time.time() * 1000 - started + 1000
+    report.append(
+        f"x-produced-at-ms 'soon' x5 ({guarantee}): 5 enriched once each, latency max "
+        f"{stats['latency_ms']['max']:,.0f} ms; no agent crash; worker up"
+    )
 
 
 ABSURD = {
@@ -199,7 +234,7 @@ ABSURD = {
 
 
 async def test_absurd_produced_at_headers_decide_nothing(
-    pipeline: Pipeline, guarantee: str
+    pipeline: Pipeline, guarantee: str, report: list[str]
 ) -> None:
     ids = {name: f"header-absurd-{name}" for name in ABSURD}
     async with Run(pipeline, guarantee) as run:
@@ -228,6 +263,11 @@ async def test_absurd_produced_at_headers_decide_nothing(
     # Every article counted in the current trending window: none wiped it or went elsewhere.
     current, _previous = stats["trending"]["windows"]
     assert current["articles"] + _previous["articles"] == 3 + len(ABSURD)
+    report.append(
+        f"x-produced-at-ms far future/1/negative/400 digits ({guarantee}): enriched; a copy "
+        f"claiming 1970 is duplicate_of the first; latency max "
+        f"{stats['latency_ms']['max']:,.0f} ms; all {3 + len(ABSURD)} in the trending windows"
+    )
 
 
 async def _enriched_records(pipeline: Pipeline, guarantee: str) -> dict[str, dict[str, Any]]:
