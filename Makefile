@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STREAMS := $(BIN)/streams
 TEST_KAFKA_PORT ?= 19092
 
-.PHONY: venv demo demo-dashboard test unit lint typecheck bench kafka-start kafka-stop worker produce consume clean
+.PHONY: venv demo demo-dashboard schemas test unit lint typecheck bench kafka-start kafka-stop worker produce consume clean
 
 venv:  ## create/update the cached virtualenv (.venv links to it)
 	@scripts/venv.sh
@@ -21,6 +21,10 @@ test: venv  ## the whole test suite against a real local Kafka broker
 
 unit: venv  ## fast tests only (no broker)
 	$(BIN)/pytest -q -m "not integration and not browser"
+
+schemas:  ## regenerate the published schemas/ from the package's streams/schemas/
+	rm -f schemas/*.schema.json
+	cp streams/schemas/*.schema.json schemas/
 
 lint: venv
 	$(BIN)/ruff check streams tests
