@@ -27,7 +27,7 @@ schemas:  ## regenerate the published schemas/ from the package's streams/schema
 	cp streams/schemas/*.schema.json schemas/
 
 lint: venv
-	$(BIN)/ruff check streams tests
+	$(BIN)/ruff check streams tests examples
 
 typecheck: venv
 	$(BIN)/mypy streams
