@@ -79,10 +79,15 @@ def schema_names() -> list[str]:
 
 
 @cache
-def schema_document(name: str) -> dict[str, Any]:
-    """The JSON Schema ``name`` (e.g. ``enriched-article``) as shipped in the package."""
+def _schema_bytes(name: str) -> bytes:
     resource = resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_FOLDER, f"{name}.schema.json")
-    return cast(dict[str, Any], orjson.loads(resource.read_bytes()))
+    return resource.read_bytes()
+
+
+def schema_document(name: str) -> dict[str, Any]:
+    """The JSON Schema ``name`` (e.g. ``enriched-article``) as shipped in the package; a new
+    copy each time (fastjsonschema rewrites the references of the document it compiles)."""
+    return cast(dict[str, Any], orjson.loads(_schema_bytes(name)))
 
 
 def _resolve_local(uri: str) -> dict[str, Any]:

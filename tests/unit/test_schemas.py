@@ -109,6 +109,12 @@ def test_the_consumer_validation_refuses_a_broken_record() -> None:
         codec.validate("enriched-article", record)
 
 
+def test_compiling_a_validator_leaves_the_shipped_document_as_it_is() -> None:
+    codec.validator("enriched-article")
+    published = orjson.loads((PUBLISHED / "enriched-article.schema.json").read_bytes())
+    assert codec.schema_document("enriched-article") == published
+
+
 def test_a_reference_outside_the_package_is_refused() -> None:
     with pytest.raises(ValueError, match="outside this package"):
         codec._resolve_local("https://example.com/schemas/v1/enriched-article.schema.json")
