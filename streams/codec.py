@@ -210,8 +210,16 @@ def _raw_from_json(text: str, key: bytes | None) -> RawArticle:
     _check_text(body)
     # What the codes above do not name (the types of id, url, source, published_at, meta):
     # raw-article.schema.json decides, so the schema and the worker accept the same objects.
-    validate("raw-article", parsed)
+    validate("raw-article", {name: _as_sent(value) for name, value in parsed.items()})
     return _raw_article(body, key, parsed)
+
+
+def _as_sent(value: Any) -> Any:
+    """A number kept as its literal, as the schema must see it: a number of the same type
+    (the raw schema types fields, it sets no numeric bounds)."""
+    if isinstance(value, NumberLiteral):
+        return 0 if value.integer else 0.5
+    return value
 
 
 # raw-article.schema.json's pattern for `text`: Python's \s is exactly str.isspace().
@@ -253,6 +261,20 @@ def _loads_exact(text: str) -> Any:
     return parsed
 
 
+class NumberLiteral(str):
+    """A JSON number kept as its literal text (beyond 64 bits, or beyond a double's range).
+
+    It travels as a string; the raw schema still sees the number it was (:func:`_as_sent`).
+    """
+
+    integer: bool
+
+    def __new__(cls, literal: str, *, integer: bool) -> NumberLiteral:
+        kept = super().__new__(cls, literal)
+        kept.integer = integer
+        return kept
+
+
 def _exact_int(literal: str) -> int | str:
     # Checked on the literal first: int() of thousands of digits is slow (and refused by
     # Python beyond 4300 digits).
@@ -260,12 +282,14 @@ def _exact_int(literal: str) -> int | str:
         number = int(literal)
         if number in _INT_RANGE:
             return number
-    return literal
+    return NumberLiteral(literal, integer=True)
 
 
 def _finite_float(literal: str) -> float | str:
     number = float(literal)
-    return number if number not in (float("inf"), float("-inf")) else literal
+    if number not in (float("inf"), float("-inf")):
+        return number
+    return NumberLiteral(literal, integer=False)
 
 
 def _no_constant(name: str) -> Any:
@@ -287,6 +311,8 @@ def _loads_lenient(text: str) -> Any:
 
 
 def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, NumberLiteral):
+        return value
     if isinstance(value, str):
         return _SURROGATE.sub("\ufffd", value)
     if isinstance(value, dict):
