@@ -239,15 +239,36 @@ def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> No
 )
 def produce(paths: tuple[str, ...], topic: str | None, quiet: bool, raw: bool) -> None:
     """Send .txt files (one article each), .jsonl (one message a line), .json (one message or
-    an array), folders or - (stdin) to articles.raw."""
-    from .inputs import InputError
+    an array), folders or - (stdin) to articles.raw.
+
+    Binary and non-UTF-8 files are refused (unless --raw). Messages a worker would dead-letter
+    (checked against the raw-article schema) are reported on stderr with the reason, and sent
+    all the same.
+    """
+    from .codec import BadMessage
+    from .inputs import InputError, Message
     from .produce import ProduceError, produce_messages
 
     settings = _settings()
     destination = topic or settings.topic_raw
+    invalid = 0
+
+    def report(message: Message, problem: BadMessage) -> None:
+        nonlocal invalid
+        invalid += 1
+        click.secho(f"warning: {message.origin}: will be dead-lettered: {problem}", err=True)
+
     try:
         sent = asyncio.run(
-            produce_messages(settings, paths, destination, progress=not quiet, raw=raw)
+            produce_messages(
+                settings,
+                paths,
+                destination,
+                progress=not quiet,
+                raw=raw,
+                # The raw schema is the contract of the raw topic only.
+                on_invalid=report if topic in (None, settings.topic_raw) else None,
+            )
         )
     except InputError as exc:
         _fail(f"{exc} (nothing sent)")
@@ -265,7 +286,8 @@ def produce(paths: tuple[str, ...], topic: str | None, quiet: bool, raw: bool) -
         _fail(str(exc))
     except Exception as exc:  # before the first send (topic creation...): nothing was sent
         _fail(f"nothing sent: {type(exc).__name__}: {exc}")
-    click.echo(f"sent {sent} message(s) to {destination}", err=True)
+    note = f" ({invalid} will be dead-lettered, see above)" if invalid else ""
+    click.echo(f"sent {sent} message(s) to {destination}{note}", err=True)
 
 
 @main.command()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .codec import BadMessage, InputLimits, decode_raw
 from .inputs import Message, iter_messages
 from .kafka_client import ensure_topics, source_producer
 from .settings import Settings
@@ -35,6 +36,18 @@ class ProduceError(RuntimeError):
         )
 
 
+def check_messages(
+    messages: Iterable[Message], settings: Settings
+) -> Iterator[tuple[Message, BadMessage]]:
+    """The messages a worker would dead-letter, with why: the worker's own decoder, which
+    accepts a JSON message exactly when ``raw-article.schema.json`` does."""
+    for message in messages:
+        try:
+            decode_raw(message.value, message.key, limits=InputLimits.of(settings))
+        except BadMessage as exc:
+            yield message, exc
+
+
 async def produce_messages(
     settings: Settings,
     paths: Iterable[str],
@@ -42,14 +55,20 @@ async def produce_messages(
     *,
     progress: bool = True,
     raw: bool = False,
+    on_invalid: Callable[[Message, BadMessage], object] | None = None,
 ) -> int:
     """Send every message found under ``paths``; returns how many were acknowledged.
 
     Every input is read and checked before the first send (a binary or non-UTF-8 file is an
-    :class:`~streams.inputs.InputError` with nothing sent). A failed send raises
-    :class:`ProduceError` with how many messages were acknowledged before it, in order.
+    :class:`~streams.inputs.InputError` with nothing sent). Messages a worker would
+    dead-letter are still sent (the dead-letter topic keeps them with the reason) and reported
+    to ``on_invalid`` first. A failed send raises :class:`ProduceError` with how many messages
+    were acknowledged before it, in order.
     """
     messages = list(iter_messages(paths, raw=raw))
+    if on_invalid is not None:
+        for message, problem in check_messages(messages, settings):
+            on_invalid(message, problem)
     with Progress(
         TextColumn("[bold]producing"),
         BarColumn(),
