@@ -150,9 +150,9 @@ def _sasl_users(given: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         users.append((name, password))
     if not users:
         settings = _settings()
-        if not (settings.kafka_username and settings.kafka_password):
+        if not (settings.kafka_username and settings.password):
             _fail("a SASL listener needs --user NAME:PASSWORD or STREAMS_KAFKA_USERNAME/_PASSWORD")
-        users.append((settings.kafka_username, settings.kafka_password))
+        users.append((settings.kafka_username, settings.password))
     return tuple(users)
 
 

@@ -18,6 +18,7 @@ unchecked header.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections import Counter
@@ -302,8 +303,7 @@ class Hop:
                 _where(outcome.incoming),
             )
             return False
-        add_done_callback = getattr(acknowledged, "add_done_callback", None)
-        if add_done_callback is not None:
+        if isinstance(acknowledged, asyncio.Future):
             incoming = outcome.incoming
 
             def acknowledged_or_dropped(future: Any) -> None:
@@ -315,7 +315,7 @@ class Hop:
                     )
                     self._dropped(incoming)
 
-            add_done_callback(acknowledged_or_dropped)
+            acknowledged.add_done_callback(acknowledged_or_dropped)
         return True
 
     def _dropped(self, incoming: Incoming) -> None:

@@ -9,6 +9,7 @@ from a mapping of their own, without touching ``os.environ``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -32,6 +33,8 @@ GUARANTEES: tuple[str, ...] = get_args(Guarantee)
 SECURITY_PROTOCOLS: tuple[str, ...] = get_args(SecurityProtocol)
 SASL_MECHANISMS: tuple[str, ...] = get_args(SaslMechanism)
 MASK = "********"
+# Set while building from a given mapping: the process environment is then not read.
+_ONLY_GIVEN: ContextVar[bool] = ContextVar("only_given", default=False)
 
 
 class SettingsError(ValueError):
@@ -143,6 +146,8 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Arguments, then the environment; no .env file or secrets directory is read silently.
+        if _ONLY_GIVEN.get():
+            return (init_settings,)
         return (init_settings, env_settings)
 
     @field_validator("stages")
@@ -223,11 +228,13 @@ def _settings_error(exc: ValidationError) -> SettingsError:
 
 
 def _validated(values: Mapping[str, Any]) -> Settings:
+    token = _ONLY_GIVEN.set(True)
     try:
-        # model_validate: only these values, never the process environment.
-        return Settings.model_validate(dict(values))
+        return Settings(**values)
     except ValidationError as exc:
         raise _settings_error(exc) from None
+    finally:
+        _ONLY_GIVEN.reset(token)
 
 
 def from_env(environ: Mapping[str, str] | None = None) -> Settings:

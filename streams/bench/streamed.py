@@ -36,6 +36,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from streams.bench.corpus import Article
+from streams.hop import PRODUCED_AT_HEADER
 from streams.kafka_client import client_options, ensure_topics, source_producer
 from streams.kafka_local import MAX_MESSAGE_BYTES, BrokerConfig, read_pid, start, stop
 from streams.settings import Settings, from_env
@@ -43,7 +44,7 @@ from streams.subprocesses import spawn, terminate
 
 logger = logging.getLogger(__name__)
 
-PRODUCED_AT_HEADER = "x-produced-at-ms"
+
 WORKER_COMMANDS = {
     "faust": ["-m", "streams.cli", "worker", "--loglevel", "info"],
     "peer": ["-m", "streams.bench.peer"],
