@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
-from typing import Any
-
 from dataclasses import dataclass, field
+from typing import Any
 
 import faust
 import orjson
@@ -192,9 +191,7 @@ def _declare_tables(app: StreamsApp, wiring: Wiring) -> None:
     # Trending entities and countries per tumbling window, counted where articles leave the
     # chain.
     if wiring.chain_names[-1] in settings.stages:
-        wiring.trending = app.Table(
-            "trending", partitions=settings.partitions, schema=_JSON_VALUES
-        )
+        wiring.trending = app.Table("trending", partitions=settings.partitions, schema=_JSON_VALUES)
 
 
 def _declare_duplicate_index(app: StreamsApp, settings: Settings) -> DuplicateIndex:

@@ -425,7 +425,11 @@ def report(path: str, stats_url: str | None) -> None:
 @click.option("--url", default=None, help="a worker [default: http://127.0.0.1:$STREAMS_WEB_PORT]")
 @click.option("--interval", type=float, default=2.0, show_default=True, help="--watch seconds")
 def tables_command(
-    name: str | None, key: str | None, watch: bool, as_json: bool, url: str | None,
+    name: str | None,
+    key: str | None,
+    watch: bool,
+    as_json: bool,
+    url: str | None,
     interval: float,
 ) -> None:
     """Monitoring tables of the workers: totals, one table (NAME) or one key (--key)."""

@@ -125,7 +125,9 @@ class HopStats:
         self.counts[name] += n
 
     def as_dict(self) -> dict[str, int]:
-        return {name: self.counts.get(name, 0) for name in (DROPPED_UNSENDABLE, PRODUCED_AT_REJECTED)}
+        return {
+            name: self.counts.get(name, 0) for name in (DROPPED_UNSENDABLE, PRODUCED_AT_REJECTED)
+        }
 
 
 def checked_produced_at(
@@ -219,9 +221,7 @@ class Hop:
         """Decode, run the stage, encode: the output to send, or the dead letter. No I/O."""
         route = self.routes[incoming.topic]
         window = self.settings.produced_at_window_seconds * 1000 if route.untrusted else None
-        produced_at, rejected = checked_produced_at(
-            incoming.headers, incoming.timestamp_ms, window
-        )
+        produced_at, rejected = checked_produced_at(incoming.headers, incoming.timestamp_ms, window)
         if rejected:
             self.stats.add(PRODUCED_AT_REJECTED)
         spec = route.spec

@@ -340,7 +340,7 @@ def enrich_stage(record: SegmentedArticle, resources: Resources, context: StageC
 
 def run_data_stage(stage: str, record: EnrichedArticle, resources: Resources) -> EnrichedArticle:
     """One stage after ``enrich`` as its own hop."""
-    return registry.spec(stage).run(record, resources, StageContext(stage))  # type: ignore[no-any-return]
+    return registry.spec(stage).run(record, resources, StageContext(stage))
 
 
 def run_chain(raw: RawArticle, resources: Resources) -> EnrichedArticle:

@@ -56,7 +56,7 @@ class StageSpec:
     @cached_property
     def run(self) -> Callable[..., Any]:
         """The stage function, imported on first use."""
-        return _resolve(self.function)  # type: ignore[no-any-return]
+        return _resolve(self.function)
 
     def load_model(self) -> Any:
         if self.model is None:
@@ -188,4 +188,6 @@ def output_topic(settings: Settings, chain_: tuple[StageSpec, ...], stage: str) 
 
 def stages_help() -> str:
     """The ``--stages`` help text: every stage, with what it does."""
-    return "; ".join(f"{s.name}: {s.description}" if s.description else s.name for s in all_stages())
+    return "; ".join(
+        f"{s.name}: {s.description}" if s.description else s.name for s in all_stages()
+    )

@@ -151,9 +151,7 @@ class Gathered:
 
 
 async def fetch_json(app: StreamsApp, url: str, timeout: float = PEER_TIMEOUT) -> tuple[int, Any]:
-    async with app.http_client.get(
-        url, timeout=aiohttp.ClientTimeout(total=timeout)
-    ) as response:
+    async with app.http_client.get(url, timeout=aiohttp.ClientTimeout(total=timeout)) as response:
         return response.status, await response.json(content_type=None)
 
 
@@ -170,18 +168,26 @@ async def gather(app: StreamsApp) -> Gathered:
     out = Gathered()
     mine = local_report(app)
     out.reports.append(mine)
-    out.workers.append({"url": urls[0], "ok": True, "ready": mine["ready"],
-                        "assigned": mine["assigned"]})
-    results = await asyncio.gather(*(_peer_report(app, url) for url in urls[1:]),
-                                   return_exceptions=True)
+    out.workers.append(
+        {"url": urls[0], "ok": True, "ready": mine["ready"], "assigned": mine["assigned"]}
+    )
+    results = await asyncio.gather(
+        *(_peer_report(app, url) for url in urls[1:]), return_exceptions=True
+    )
     for url, result in zip(urls[1:], results, strict=True):
         if isinstance(result, BaseException):
             logger.warning("worker %s did not answer %s: %r", url, LOCAL_PATH, result)
             out.workers.append({"url": url, "ok": False, "error": repr(result)})
             continue
         out.reports.append(result)
-        out.workers.append({"url": url, "ok": True, "ready": result.get("ready"),
-                            "assigned": result.get("assigned", {})})
+        out.workers.append(
+            {
+                "url": url,
+                "ok": True,
+                "ready": result.get("ready"),
+                "assigned": result.get("assigned", {}),
+            }
+        )
     return out
 
 

@@ -87,7 +87,8 @@ class StreamsCollector(Collector):
             labels=["partition"],
         )
         duplicates = CounterMetricFamily(
-            f"{PREFIX}_duplicates", "Enriched articles found to duplicate an earlier one",
+            f"{PREFIX}_duplicates",
+            "Enriched articles found to duplicate an earlier one",
             labels=["partition"],
         )
         latency = HistogramMetricFamily(
@@ -100,8 +101,9 @@ class StreamsCollector(Collector):
                 continue
             for key, value in self._owned(name):
                 agent, _, partition = key.rpartition("|")
-                self._add(value, agent, partition, stage_runs, events, dead, enriched,
-                          duplicates, latency)
+                self._add(
+                    value, agent, partition, stage_runs, events, dead, enriched, duplicates, latency
+                )
         yield from (stage_runs, events, dead, enriched, duplicates, latency)
         yield _lag_family(self.app)
         ready, _, _ = cluster.health(self.app)

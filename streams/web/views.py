@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from faust.web import Request, Response, View
 from yarl import URL
@@ -18,6 +18,9 @@ from yarl import URL
 from .. import monitor
 from ..stages import stage_names
 from . import cluster
+
+if TYPE_CHECKING:
+    from ..app import StreamsApp
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,10 @@ def _asset(name: str) -> bytes:
     return (STATIC / name).read_bytes()
 
 
+def _app(view: View) -> StreamsApp:
+    return cast("StreamsApp", view.app)
+
+
 def known_tables() -> set[str]:
     """Every table a worker of this chain may hold (workers may run different stages)."""
     return {"trending", *(f"counters-{stage}" for stage in stage_names())}
@@ -41,19 +48,19 @@ def known_tables() -> set[str]:
 
 def _error(view: View, status: int, message: str, **extra: object) -> Response:
     return view.json(
-        {"error": message, "worker": cluster.own_url(view.app), **extra}, status=status
+        {"error": message, "worker": cluster.own_url(_app(view)), **extra}, status=status
     )
 
 
 async def health(self: View, request: Request) -> Response:
     """200 once this worker has input partitions and its tables are recovered, else 503."""
-    ready, reasons, assigned = cluster.health(self.app)
+    ready, reasons, assigned = cluster.health(_app(self))
     return self.json(
         {
             "status": "ok" if ready else "unavailable",
             "reasons": reasons,
             "assigned": assigned,
-            "worker": cluster.own_url(self.app),
+            "worker": cluster.own_url(_app(self)),
         },
         status=200 if ready else 503,
     )
@@ -61,18 +68,18 @@ async def health(self: View, request: Request) -> Response:
 
 async def stats(self: View, request: Request) -> Response:
     """Totals over every partition, gathered from every worker."""
-    return self.json(cluster.summary(self.app, await cluster.gather(self.app)))
+    return self.json(cluster.summary(_app(self), await cluster.gather(_app(self))))
 
 
 async def stats_local(self: View, request: Request) -> Response:
     """This worker's copy of the monitoring tables, for the other workers' ``/stats``."""
-    return self.json(cluster.local_report(self.app))
+    return self.json(cluster.local_report(_app(self)))
 
 
 async def tables(self: View, request: Request) -> Response:
-    gathered = await cluster.gather(self.app)
+    gathered = await cluster.gather(_app(self))
     merged = gathered.merged()
-    names = sorted(set(merged) | set(self.app.wiring.tables))
+    names = sorted(set(merged) | set(_app(self).wiring.tables))
     return self.json(
         {
             "tables": [
@@ -80,7 +87,7 @@ async def tables(self: View, request: Request) -> Response:
                     "name": name,
                     "description": cluster.describe(name),
                     "keys": len(merged.get(name, {})),
-                    "owners": cluster.owners(self.app, name),
+                    "owners": cluster.owners(_app(self), name),
                 }
                 for name in names
             ],
@@ -98,13 +105,13 @@ async def table(self: View, request: Request, name: str) -> Response:
     key = request.query.get("key")
     if key is not None:
         return await _lookup(self, name, key, local=bool(request.query.get("local")))
-    gathered = await cluster.gather(self.app)
+    gathered = await cluster.gather(_app(self))
     items = gathered.merged().get(name, {})
     return self.json(
         {
             "name": name,
             "description": cluster.describe(name),
-            "owners": cluster.owners(self.app, name),
+            "owners": cluster.owners(_app(self), name),
             "items": dict(sorted(items.items())),
             "workers": gathered.workers,
             "complete": gathered.complete,
@@ -117,7 +124,7 @@ async def _lookup(view: View, name: str, key: str, *, local: bool) -> Response:
         partition = monitor.key_partition(key)
     except ValueError as exc:
         return _error(view, 400, str(exc))
-    app = view.app
+    app = _app(view)
     owner = cluster.owners(app, name).get(partition)
     if local or owner is None or owner == cluster.own_url(app):
         if owner is None and not local:
@@ -127,8 +134,13 @@ async def _lookup(view: View, name: str, key: str, *, local: bool) -> Response:
         if value is None:
             return _error(view, 404, f"no key {key!r} in {name}", partition=partition)
         return view.json(
-            {"table": name, "key": key, "partition": partition, "worker": cluster.own_url(app),
-             "value": value}
+            {
+                "table": name,
+                "key": key,
+                "partition": partition,
+                "worker": cluster.own_url(app),
+                "value": value,
+            }
         )
     # `local=1` makes the owner answer from its own copy: no ping-pong mid-rebalance.
     url = (URL(owner) / "tables" / name).with_query({"key": key, "local": "1"})

@@ -39,13 +39,17 @@ def _totals(app: StreamsApp, stage: str) -> dict[str, Any]:
     return {"events": events, "forwarded": forwarded, "deadletter": reasons}
 
 
-async def test_each_event_is_counted_once_with_its_outcome(app: StreamsApp, quiet_topics: None) -> None:
+async def test_each_event_is_counted_once_with_its_outcome(
+    app: StreamsApp, quiet_topics: None
+) -> None:
     async with app.wiring.agents["segment"].test_context() as agent:
         await agent.put("خبر أول صالح للمعالجة.".encode(), key=b"a")
         await agent.put(b"[1]", key=b"bad")
         await agent.put("خبر ثان صالح.".encode(), key=b"b")
         assert _totals(app, "segment") == {
-            "events": 3, "forwarded": 2, "deadletter": {"not_an_object": 1}
+            "events": 3,
+            "forwarded": 2,
+            "deadletter": {"not_an_object": 1},
         }
         # A restart re-delivers from offset 1: processed again, counted once.
         agent.sent_offset = 1
@@ -54,7 +58,9 @@ async def test_each_event_is_counted_once_with_its_outcome(app: StreamsApp, quie
         assert _totals(app, "segment")["events"] == 3
         await agent.put("خبر ثالث جديد.".encode(), key=b"c")
     assert _totals(app, "segment") == {
-        "events": 4, "forwarded": 3, "deadletter": {"not_an_object": 1}
+        "events": 4,
+        "forwarded": 3,
+        "deadletter": {"not_an_object": 1},
     }
 
 
@@ -71,8 +77,9 @@ async def test_the_last_hop_counts_latency_and_trending(
             await agent.put(orjson.dumps({"id": "seed-tally", "text": seed_text}), key=b"s")
     assert app.wiring.chain_names[-1] == "enrich"
     async with app.wiring.agents["enrich"].test_context() as agent:
-        await agent.put(captured[0]["value"], key=captured[0]["key"],
-                        headers=captured[0]["headers"])
+        await agent.put(
+            captured[0]["value"], key=captured[0]["key"], headers=captured[0]["headers"]
+        )
     values = list(app.wiring.stage_counters["enrich"].values())
     trending = app.wiring.trending
     assert sum(v.get("enriched", 0) for v in values) == 1
@@ -82,7 +89,9 @@ async def test_the_last_hop_counts_latency_and_trending(
     assert window["articles"] == 1 and window["countries"]
 
 
-async def test_counts_reach_the_changelog_when_offsets_commit(app: StreamsApp, quiet_topics: None) -> None:
+async def test_counts_reach_the_changelog_when_offsets_commit(
+    app: StreamsApp, quiet_topics: None
+) -> None:
     table = app.wiring.stage_counters["segment"]
     writes = app.wiring.tally.writes
     writes.flush()  # whatever earlier tests left pending
@@ -103,7 +112,9 @@ async def test_counts_reach_the_changelog_when_offsets_commit(app: StreamsApp, q
         assert writes.flush() == 0
 
 
-async def test_a_retired_trending_window_is_sent_as_a_tombstone(app: StreamsApp, quiet_topics: None) -> None:
+async def test_a_retired_trending_window_is_sent_as_a_tombstone(
+    app: StreamsApp, quiet_topics: None
+) -> None:
     trending = app.wiring.trending
     assert trending is not None
     writes = app.wiring.tally.writes

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from pydantic import ValidationError
 
 from streams.settings import Settings, SettingsError, env_names, from_env
@@ -90,9 +89,7 @@ def test_bad_values_are_rejected_with_the_variable_named(variable: str, value: s
         ("STREAMS_STAGES", "segment,translate", "allowed: segment, enrich, morphology"),
     ],
 )
-def test_a_refused_choice_lists_the_allowed_values(
-    variable: str, value: str, allowed: str
-) -> None:
+def test_a_refused_choice_lists_the_allowed_values(variable: str, value: str, allowed: str) -> None:
     with pytest.raises(SettingsError) as refused:
         from_env({variable: value})
     assert str(refused.value).startswith(variable) and allowed in str(refused.value)
@@ -137,7 +134,10 @@ def test_the_shared_settings_contract_is_in_the_model() -> None:
     s = from_env({})
     assert s.web_token is None and s.min_insync_replicas is None
     assert (s.max_key_bytes, s.max_headers, s.max_header_bytes, s.max_field_chars) == (
-        1024, 32, 8192, 4096
+        1024,
+        32,
+        8192,
+        4096,
     )
     assert (s.produced_at_window_seconds, s.duplicate_window_days) == (300, 14)
     assert (s.duplicate_max_entries, s.dead_letter_value_budget) == (200_000, 65536)
