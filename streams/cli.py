@@ -111,7 +111,7 @@ def kafka_start(
     """
     from dataclasses import replace
 
-    from .kafka_local import KAFKA_VERSION, LocalKafkaError, start
+    from .kafka_local import LocalKafkaError, kafka_version, start
 
     sasl_users = _sasl_users(users) if sasl_port or sasl_ssl_port else ()
     cfg = replace(
@@ -128,7 +128,7 @@ def kafka_start(
     except LocalKafkaError as exc:
         _fail(str(exc))
     click.echo(
-        f"Apache Kafka {KAFKA_VERSION} ready on 127.0.0.1:{port} (pid {pid}, "
+        f"Apache Kafka {kafka_version()} ready on 127.0.0.1:{port} (pid {pid}, "
         f"{time.monotonic() - started:.1f}s); logs: {cfg.log_file}"
     )
     secured = {"SASL_PLAINTEXT": sasl_port, "SSL": ssl_port, "SASL_SSL": sasl_ssl_port}

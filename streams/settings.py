@@ -133,7 +133,8 @@ class Settings(BaseSettings):
     commit_interval_ms: Annotated[int, BeforeValidator(_integer), _between(100, 60_000)] = 2800
     # The local broker (streams.kafka_local): its version, jar cache and Maven settings file.
     kafka_version: str = "4.4.0"
-    cache_dir: Path = Path("~/.cache/arabic-news-streams")
+    # None: ~/.cache/arabic-news-streams.
+    cache_dir: Path | None = None
     maven_settings: Path | None = None
 
     @classmethod
@@ -189,7 +190,9 @@ class Settings(BaseSettings):
 
     @property
     def cache_root(self) -> Path:
-        return self.cache_dir.expanduser()
+        if self.cache_dir is not None:
+            return self.cache_dir.expanduser()
+        return Path.home() / ".cache" / "arabic-news-streams"
 
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with some fields changed, validated like the original."""
