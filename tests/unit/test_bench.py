@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from streams import codec
-from streams.bench import corpus, peer, report, runner, stages, streamed
+from streams.bench import corpus, peer, processes, report, runner, stages, streamed
 from streams.bench.profile import component
 from streams.hop import PRODUCED_AT_HEADER
 from streams.settings import from_env
@@ -207,8 +207,8 @@ def test_percentiles_and_latency_summary() -> None:
 
 
 def test_cpu_marks_give_cores_per_process() -> None:
-    before = streamed.CpuMark(wall=0.0, per_process={"worker-0": 1.0}, machine_busy=10.0)
-    after = streamed.CpuMark(wall=2.0, per_process={"worker-0": 2.5}, machine_busy=13.0)
+    before = processes.CpuMark(wall=0.0, per_process={"worker-0": 1.0}, machine_busy=10.0)
+    after = processes.CpuMark(wall=2.0, per_process={"worker-0": 2.5}, machine_busy=13.0)
     assert after.cores_since(before) == {"worker-0": 0.75, "machine (all processes)": 1.5}
 
 
