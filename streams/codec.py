@@ -541,12 +541,6 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def dead_letter_key(key: bytes | None) -> bytes | None:
-    """The Kafka key a dead letter is sent with: the original key's first
-    :data:`DEAD_LETTER_KEY_BUDGET` bytes (a longer one is in the letter's ``key_sha256``)."""
-    return None if key is None else key[:DEAD_LETTER_KEY_BUDGET]
-
-
 def _kept_key_text(key: bytes | None) -> str | None:
     if not key:
         return None
