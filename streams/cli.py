@@ -285,9 +285,7 @@ def produce(paths: tuple[str, ...], topic: str | None, quiet: bool, raw: bool) -
     except InputError as exc:
         _fail(f"{exc} (nothing sent)")
     except ProduceError as exc:
-        problem = (
-            _kafka_problem(settings) if isinstance(exc.cause, KafkaConnectionError) else None
-        )
+        problem = _kafka_problem(settings) if isinstance(exc.cause, KafkaConnectionError) else None
         _fail(
             f"sent {exc.sent} message(s) to {destination}, then {exc}"
             + (f" ({problem})" if problem else "")
