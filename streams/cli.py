@@ -7,18 +7,14 @@ import contextlib
 import logging
 import os
 import sys
-import time
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 import click
 import orjson
 from aiokafka.errors import KafkaConnectionError
 
+from .kafka_commands import kafka
 from .settings import ALL_STAGES, Settings, SettingsError, get_settings
-
-if TYPE_CHECKING:
-    from .kafka_local import BrokerConfig
 
 logger = logging.getLogger(__name__)
 
@@ -53,136 +49,6 @@ def _settings() -> Settings:
 def main(loglevel: str) -> None:
     """Arabic news stream processor: Faust agents on Apache Kafka."""
     logging.basicConfig(level=loglevel.upper(), format="%(levelname)s %(name)s: %(message)s")
-
-
-# --- local Kafka -------------------------------------------------------------------------
-
-
-@main.group()
-def kafka() -> None:
-    """A local single-node Apache Kafka (KRaft) from the official Maven Central jars."""
-
-
-def _broker_config(port: int, data_dir: str | None) -> BrokerConfig:
-    from .kafka_local import BrokerConfig
-
-    base = Path(data_dir) if data_dir else _settings().data_dir / f"kafka-{port}"
-    return BrokerConfig(data_dir=base.resolve(), port=port)
-
-
-_port = click.option("--port", default=9092, show_default=True, help="broker port on 127.0.0.1")
-_data_dir = click.option(
-    "--data-dir", default=None, help="broker data and logs [default: $STREAMS_DATA_DIR/kafka-PORT]"
-)
-
-
-@kafka.command("start")
-@_port
-@_data_dir
-@click.option(
-    "--controller-port", type=int, default=None, help="KRaft controller port [default: PORT+1]"
-)
-@click.option("--sasl-port", type=int, default=None, help="also a SASL_PLAINTEXT listener")
-@click.option(
-    "--ssl-port", type=int, default=None, help="also a TLS listener (certificate from a local CA)"
-)
-@click.option("--sasl-ssl-port", type=int, default=None, help="also a SASL_SSL listener")
-@click.option(
-    "--user",
-    "users",
-    multiple=True,
-    metavar="NAME:PASSWORD",
-    help="SASL user (PLAIN, SCRAM-SHA-256/512) [default: $STREAMS_KAFKA_USERNAME/_PASSWORD]",
-)
-def kafka_start(
-    port: int,
-    data_dir: str | None,
-    controller_port: int | None,
-    sasl_port: int | None,
-    ssl_port: int | None,
-    sasl_ssl_port: int | None,
-    users: tuple[str, ...],
-) -> None:
-    """Start the broker in the background; returns once it accepts connections.
-
-    With --sasl-port, --ssl-port or --sasl-ssl-port it also listens with Kafka security, to try
-    the STREAMS_KAFKA_* settings locally. SCRAM users are stored when the data directory is
-    first formatted.
-    """
-    from dataclasses import replace
-
-    from .kafka_local import KAFKA_VERSION, LocalKafkaError, start
-
-    sasl_users = _sasl_users(users) if sasl_port or sasl_ssl_port else ()
-    cfg = replace(
-        _broker_config(port, data_dir),
-        controller_port=controller_port,
-        sasl_port=sasl_port,
-        ssl_port=ssl_port,
-        sasl_ssl_port=sasl_ssl_port,
-        sasl_users=sasl_users,
-    )
-    started = time.monotonic()
-    try:
-        pid = start(cfg)
-    except LocalKafkaError as exc:
-        _fail(str(exc))
-    click.echo(
-        f"Apache Kafka {KAFKA_VERSION} ready on 127.0.0.1:{port} (pid {pid}, "
-        f"{time.monotonic() - started:.1f}s); logs: {cfg.log_file}"
-    )
-    secured = {"SASL_PLAINTEXT": sasl_port, "SSL": ssl_port, "SASL_SSL": sasl_ssl_port}
-    for protocol, listener in secured.items():
-        if listener:
-            click.echo(f"  {protocol} on 127.0.0.1:{listener}")
-    if ssl_port or sasl_ssl_port:
-        click.echo(f"  CA certificate (STREAMS_KAFKA_CA_FILE): {cfg.ca_file}")
-    if sasl_users:
-        click.echo(f"  SASL users: {', '.join(name for name, _ in sasl_users)}")
-
-
-def _sasl_users(given: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    users = []
-    for entry in given:
-        name, sep, password = entry.partition(":")
-        if not sep or not name or not password:
-            _fail("--user takes NAME:PASSWORD, both non-empty")
-        users.append((name, password))
-    if not users:
-        settings = _settings()
-        if not (settings.kafka_username and settings.kafka_password):
-            _fail("a SASL listener needs --user NAME:PASSWORD or STREAMS_KAFKA_USERNAME/_PASSWORD")
-        users.append((settings.kafka_username, settings.kafka_password))
-    return tuple(users)
-
-
-@kafka.command("stop")
-@_port
-@_data_dir
-def kafka_stop(port: int, data_dir: str | None) -> None:
-    """Shut the broker down cleanly."""
-    from .kafka_local import stop
-
-    cfg = _broker_config(port, data_dir)
-    click.echo("stopped" if stop(cfg) else f"no broker running from {cfg.data_dir}")
-
-
-@kafka.command("status")
-@_port
-@_data_dir
-def kafka_status(port: int, data_dir: str | None) -> None:
-    """Say whether the broker runs (exit status 0) or not (3)."""
-    from .kafka_local import broker_ready, read_pid
-
-    cfg = _broker_config(port, data_dir)
-    pid = read_pid(cfg)
-    if pid and broker_ready(port):
-        click.echo(f"running (pid {pid}) on 127.0.0.1:{port}; logs: {cfg.log_file}")
-        return
-    click.echo(
-        f"not running on 127.0.0.1:{port}" + (f" (process {pid} not answering)" if pid else "")
-    )
-    sys.exit(3)
 
 
 # --- worker ------------------------------------------------------------------------------
@@ -398,7 +264,11 @@ def report(path: str, stats_url: str | None) -> None:
 @click.option("--url", default=None, help="a worker [default: http://127.0.0.1:$STREAMS_WEB_PORT]")
 @click.option("--interval", type=float, default=2.0, show_default=True, help="--watch seconds")
 def tables_command(
-    name: str | None, key: str | None, watch: bool, as_json: bool, url: str | None,
+    name: str | None,
+    key: str | None,
+    watch: bool,
+    as_json: bool,
+    url: str | None,
     interval: float,
 ) -> None:
     """Monitoring tables of the workers: totals, one table (NAME) or one key (--key)."""
@@ -421,6 +291,7 @@ def show_settings() -> None:
 from .bench.command import bench  # noqa: E402 - the group is defined in its own package
 
 main.add_command(bench)
+main.add_command(kafka)
 
 
 if __name__ == "__main__":
