@@ -1,0 +1,165 @@
+"""A three-node KRaft cluster, topics with replication factor 3, and a node lost mid-stream.
+
+3,000 articles (30 of them hostile) are in flight when the broker that leads the most raw-topic
+partitions, or the controller quorum's leader, is killed with SIGKILL; it comes back 15 s later.
+Every id must come out enriched (or dead-lettered when it was hostile, and nothing else is), the
+monitoring totals must be exact, and under exactly_once a read_committed reader sees each id once.
+The same again with two workers, one of them killed together with the broker.
+
+These tests start their own cluster (six consecutive ports); `-m "not cluster"` skips them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaClient
+
+from streams.kafka_local import ClusterConfig, quorum_leader, start_cluster, stop_cluster
+from streams.settings import Settings
+
+from .conftest import Pipeline
+from .test_monitoring import get
+from .traffic import OutputTracker, article_variants, produce
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.cluster]
+
+ARTICLES = 3000
+BAD_EVERY = 100  # 30 hostile messages among the 3,000
+NODE_DOWN_SECONDS = 15.0
+DRAIN_TIMEOUT = 420.0
+
+
+def _consecutive_free_ports(count: int, start: int = 26000, stop: int = 30000) -> int:
+    """The first port of ``count`` consecutive free ones (the cluster's layout needs a run)."""
+    for base in range(start, stop, count):
+        if all(_bindable(port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports in {start}-{stop}")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterConfig]:
+    config = ClusterConfig(
+        data_dir=tmp_path_factory.mktemp("cluster"), port=_consecutive_free_ports(6), nodes=3
+    )
+    start_cluster(config)
+    try:
+        yield config
+    finally:
+        stop_cluster(config)
+
+
+async def _leaders(settings: Settings, topic: str) -> dict[int, int]:
+    """Partition -> node id of its leader, as the cluster's metadata says now."""
+    client = AIOKafkaClient(bootstrap_servers=settings.broker_url)
+    await client.bootstrap()
+    try:
+        await client.force_metadata_update()
+        partitions = client.cluster.partitions_for_topic(topic) or set()
+        return {p: client.cluster.leader_for_partition(_tp(topic, p)) for p in partitions}
+    finally:
+        await client.close()
+
+
+def _tp(topic: str, partition: int) -> Any:
+    from aiokafka.structs import TopicPartition
+
+    return TopicPartition(topic, partition)
+
+
+def _busiest_leader(leaders: dict[int, int]) -> int:
+    return Counter(leaders.values()).most_common(1)[0][0]
+
+
+def _settled_stats(pipeline: Pipeline, produced: int, bad: int) -> dict[str, Any]:
+    """/stats of a running worker once its totals are exact (tables reach their changelogs at
+    commit, so they lag the outputs by up to a commit interval)."""
+    worker = next(w for w in pipeline.workers if w.process.poll() is None)
+    deadline = time.monotonic() + 60
+    stats: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        status, stats = get(worker.web_port, "/stats")
+        if (
+            status == 200
+            and stats.get("complete")
+            and stats["agents"].get("segment", {}).get("processed") == produced
+            and stats["agents"].get("enrich", {}).get("processed") == produced - bad
+            and stats.get("enriched") == produced - bad
+        ):
+            return stats
+        time.sleep(1)
+    raise AssertionError(f"monitoring totals not exact: {stats}")
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["one-worker", "two-workers"])
+@pytest.mark.parametrize("target", ["partition-leader", "quorum-leader"])
+@pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])
+async def test_losing_a_node_mid_stream_loses_nothing(
+    cluster: ClusterConfig, pipeline: Pipeline, guarantee: str, target: str, workers: int
+) -> None:
+    pipeline.env.update(
+        STREAMS_BROKER=";".join(f"kafka://{host}" for host in cluster.bootstrap.split(",")),
+        STREAMS_REPLICATION_FACTOR="3",
+        STREAMS_PROCESSING_GUARANTEE=guarantee,
+    )
+    if guarantee == "exactly_once":
+        pipeline.env["STREAMS_COMMIT_INTERVAL_MS"] = "1000"
+    articles = article_variants(ARTICLES, f"rep-{target}-{workers}", bad_every=BAD_EVERY)
+    good = {a.id for a in articles if a.expected_error is None}
+    bad = {a.id: a.expected_error for a in articles if a.expected_error is not None}
+    tracker = OutputTracker(pipeline.settings, read_committed=guarantee == "exactly_once")
+    started = time.monotonic()
+    await tracker.start()
+    try:
+        for _ in range(workers):
+            pipeline.start_worker()
+        for worker in pipeline.workers:
+            await asyncio.to_thread(worker.wait_healthy)
+        produced = await produce(pipeline.settings, articles)
+        assert await tracker.wait_until(lambda t: t.done >= ARTICLES * 0.3, DRAIN_TIMEOUT)
+        if target == "partition-leader":
+            victim = _busiest_leader(await _leaders(pipeline.settings, pipeline.settings.topic_raw))
+        else:
+            victim = quorum_leader(cluster)
+            assert victim is not None, "no quorum leader"
+        assert await asyncio.to_thread(stop_cluster, cluster, only=victim, kill=True) == [victim]
+        if workers == 2:
+            pipeline.workers[-1].kill()
+        assert tracker.done < ARTICLES, "the stream was over before the node died"
+        await asyncio.sleep(NODE_DOWN_SECONDS)
+        await asyncio.to_thread(start_cluster, cluster, only=victim)
+        finished = await tracker.wait_until(lambda t: t.done >= ARTICLES, DRAIN_TIMEOUT)
+        await tracker.settle()
+        logs = "\n".join(w.tail(30) for w in pipeline.workers)
+        assert finished, f"only {tracker.done} of {ARTICLES} ids came out\n{logs}"
+        assert set(tracker.enriched) == good, f"lost {len(good - set(tracker.enriched))}\n{logs}"
+        assert set(tracker.dead) == set(bad), "dead letters other than the hostile ones"
+        if guarantee == "exactly_once":
+            assert tracker.duplicates == 0, tracker.enriched.most_common(5)
+        await asyncio.to_thread(_settled_stats, pipeline, produced, len(bad))
+        print(
+            f"\nreplication {target} {guarantee} workers={workers}: produced {produced}, "
+            f"enriched {len(tracker.enriched)}, dead-lettered {len(tracker.dead)}, "
+            f"duplicates {tracker.duplicates}, killed node {victim}, "
+            f"{time.monotonic() - started:.1f}s"
+        )
+    finally:
+        await tracker.stop()
+        # The next test starts from a whole cluster.
+        await asyncio.to_thread(start_cluster, cluster)
