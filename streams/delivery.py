@@ -44,6 +44,15 @@ Found by the fault tests (``tests/integration/test_faults.py``), each with the c
    as in 1. seeks such partitions to their first message before the streams resume
    (``consumer_auto_offset_reset`` is ``earliest``); under at-least-once this may replay a few
    messages that were processed but not yet committed.
+
+5. **A worker crashed by its own tables after a broker failover** (``exactly_once``). Under a
+   transaction Faust takes a changelog's highwater from the consumer's last stable offset,
+   which aiokafka knows only once it has fetched from that partition since the assignment:
+   after a rebalance it is None, Faust turns that into -1, finds the offset its in-memory table
+   already holds "higher than the topic" and stops the worker with ``ConsistencyError``
+   (``Recovery._restart_recovery``). Seen when a broker and a worker died together
+   (``tests/integration/test_replication.py``). :func:`install` asks the broker (ListOffsets,
+   read_committed: the same last stable offset) for the partitions the consumer does not know.
 """
 
 from __future__ import annotations
@@ -196,6 +205,23 @@ def before_commit(app: faust.App, flush: Callable[[], object]) -> None:
     app.transport.Consumer = FlushingConsumer  # type: ignore[misc]
 
 
+def _known_highwaters(app: faust.App) -> None:
+    """Fix 5: a highwater the consumer does not know yet is asked of the broker."""
+    base: Any = app.transport.Consumer
+
+    class KnownHighwaterConsumer(base):
+        async def highwaters(self, *partitions: TP) -> Mapping[TP, int]:
+            found = dict(await super().highwaters(*partitions))
+            unknown = [tp for tp, offset in found.items() if offset is None]
+            if unknown:
+                thread = self._thread
+                consumer = thread._ensure_consumer()
+                found.update(await thread.call_thread(consumer.end_offsets, unknown))
+            return found
+
+    app.transport.Consumer = KnownHighwaterConsumer  # type: ignore[misc]
+
+
 def install(app: faust.App, *, exactly_once: bool) -> None:
     """Apply the fixes above to ``app`` (before its worker creates the consumer)."""
 
@@ -210,3 +236,4 @@ def install(app: faust.App, *, exactly_once: bool) -> None:
 
     if exactly_once:
         app.transport.TransactionManager = SourcePartitionTransactions  # type: ignore[misc]
+        _known_highwaters(app)

@@ -156,6 +156,10 @@ def server_properties(cfg: BrokerConfig, keystore_password: str | None = None) -
         "transaction.state.log.num.partitions=4",
         f"share.coordinator.state.topic.replication.factor={rf}",
         f"share.coordinator.state.topic.min.isr={min_isr}",
+        # Topics created without explicit settings get the cluster's durability, as in the
+        # compose file's cluster profile.
+        f"default.replication.factor={rf}",
+        f"min.insync.replicas={min_isr}",
         "group.initial.rebalance.delay.ms=0",
         f"message.max.bytes={MAX_MESSAGE_BYTES}",
         f"replica.fetch.max.bytes={MAX_MESSAGE_BYTES}",

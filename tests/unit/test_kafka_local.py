@@ -123,3 +123,26 @@ def test_scram_passwords_never_reach_a_command_line(
     assert seen["mode"] == 0o600
     assert '"SCRAM-SHA-512=[name=alice,password=s3cret-pw]"' in str(seen["text"])
     assert not list(tmp_path.glob(".format-*"))  # removed after use
+
+
+def test_the_local_cluster_matches_the_compose_cluster_profile(tmp_path: Path) -> None:
+    # The compose file's three brokers (for machines with Docker) and `streams kafka start
+    # --nodes 3` (what the replication tests run) must agree on durability.
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).parents[2] / "docker-compose.yml").read_text())
+    env = compose["services"]["kafka-1"]["environment"]
+    props = config.server_properties(
+        kafka_local.ClusterConfig(data_dir=tmp_path, port=19092, nodes=3).node(1)
+    )
+    for variable in (
+        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+        "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR",
+        "KAFKA_DEFAULT_REPLICATION_FACTOR",
+        "KAFKA_MIN_INSYNC_REPLICAS",
+        "KAFKA_MESSAGE_MAX_BYTES",
+        "KAFKA_AUTO_CREATE_TOPICS_ENABLE",
+    ):
+        key = variable.removeprefix("KAFKA_").lower().replace("_", ".")
+        assert f"{key}={str(env[variable]).lower()}" in props, variable
