@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import sys
+import time
 from typing import NoReturn
 
 import click
@@ -14,7 +14,8 @@ import orjson
 from aiokafka.errors import KafkaConnectionError
 
 from .kafka_commands import kafka
-from .settings import ALL_STAGES, Settings, SettingsError, get_settings
+from .settings import Settings, SettingsError, get_settings
+from .stages import stage_names, stages_help
 
 logger = logging.getLogger(__name__)
 
@@ -54,40 +55,52 @@ def main(loglevel: str) -> None:
 # --- worker ------------------------------------------------------------------------------
 
 
+class _StagesHelp(click.Option):
+    """``--stages`` help read from the registry when shown (a registered stage appears)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = (
+            "comma-separated stages this worker runs "
+            f"[default: all: {','.join(stage_names())}] ({stages_help()})"
+        )
+        return super().get_help_record(ctx)
+
+
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.option(
-    "--stages",
-    default=None,
-    help=f"comma-separated stages this worker runs [default: all: {','.join(ALL_STAGES)}]",
-)
+@click.option("--stages", default=None, cls=_StagesHelp)
 @click.option("--web-port", type=int, default=None, help="HTTP port [default: $STREAMS_WEB_PORT]")
 @click.option("--loglevel", "worker_loglevel", default="info", show_default=True)
 def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> None:
     """Run a Faust worker with all agents, or only the named stages."""
-    if stages is not None:
-        os.environ["STREAMS_STAGES"] = stages
-    if web_port is not None:
-        os.environ["STREAMS_WEB_PORT"] = str(web_port)
-    get_settings.cache_clear()
     settings = _settings()
-    if os.environ.get("STREAMS_STAGES"):
+    named = stages is not None or "stages" in settings.model_fields_set
+    try:
+        if stages is not None:
+            settings = settings.with_changes(stages=stages)
+        if web_port is not None:
+            settings = settings.with_changes(web_port=web_port)
+    except SettingsError as exc:
+        _fail(str(exc))
+    if named:
         # Asked for by name, a data-backed stage that cannot run is an error, not a silent skip.
         from .nlp.camel.data import stage_availability
+        from .stages import spec
 
-        for stage in settings.stages:
-            if stage in ("morphology", "ner", "dialect", "sentiment"):
-                availability = stage_availability(stage)
+        for name in settings.stages:
+            data = spec(name).data
+            if data is not None:
+                availability = stage_availability(data)
                 if not availability.available:
-                    _fail(f"stage {stage!r} cannot run on this machine: {availability.reason}")
+                    _fail(f"stage {name!r} cannot run on this machine: {availability.reason}")
     # Faust would only log why it cannot connect (credentials, TLS) and exit with a traceback.
     problem = _kafka_problem(settings)
     if problem:
         _fail(problem)
     from faust.worker import Worker
 
-    from . import agents  # noqa: F401 - registers the agents of the chosen stages
-    from .app import app
+    from .app import build_app
 
+    app = build_app(settings)
     Worker(app, loglevel=worker_loglevel, redirect_stdouts=False).execute_from_commandline()
 
 
@@ -99,13 +112,33 @@ def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> No
 @click.option("--topic", default=None, help="[default: $STREAMS_TOPIC_RAW]")
 @click.option("--quiet", is_flag=True, help="no progress bar")
 def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
-    """Send .txt files (one article each), .jsonl, folders or - (stdin) to articles.raw."""
+    """Send .txt files (one article each), .jsonl, folders or - (stdin) to articles.raw.
+
+    Messages a worker would dead-letter (checked against the raw-article schema) are reported
+    on stderr with the reason, and sent all the same.
+    """
+    from .codec import BadMessage
+    from .inputs import Message
     from .produce import produce_messages
 
     settings = _settings()
+    invalid = 0
+
+    def report(message: Message, problem: BadMessage) -> None:
+        nonlocal invalid
+        invalid += 1
+        click.secho(f"warning: {message.origin}: will be dead-lettered: {problem}", err=True)
+
     try:
         sent = asyncio.run(
-            produce_messages(settings, paths, topic or settings.topic_raw, progress=not quiet)
+            produce_messages(
+                settings,
+                paths,
+                topic or settings.topic_raw,
+                progress=not quiet,
+                # The raw schema is the contract of the raw topic only.
+                on_invalid=report if topic in (None, settings.topic_raw) else None,
+            )
         )
     except KafkaConnectionError as exc:
         _fail(_kafka_problem(settings) or str(exc))
@@ -113,7 +146,8 @@ def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
         _fail(str(exc))
     except Exception as exc:
         _fail(f"{type(exc).__name__}: {exc} (is the broker at {settings.broker_url} running?)")
-    click.echo(f"sent {sent} message(s) to {topic or settings.topic_raw}", err=True)
+    note = f" ({invalid} will be dead-lettered, see above)" if invalid else ""
+    click.echo(f"sent {sent} message(s) to {topic or settings.topic_raw}{note}", err=True)
 
 
 @main.command()
@@ -165,24 +199,41 @@ def consume(
 def enrich(paths: tuple[str, ...]) -> None:
     """Run the whole chain in-process (no Kafka) and print enriched JSON lines.
 
-    Messages that the workers would dead-letter are reported on stderr with their reason.
+    Each message goes through the same hop as in a worker; those a worker would dead-letter
+    are reported on stderr with the same code and reason.
     """
-    from .codec import BadMessage, decode_raw, dumps
+    from .hop import Incoming, in_process, through_chain
     from .inputs import iter_messages
-    from .pipeline import Resources, run_chain
+    from .pipeline import Resources
 
     settings = _settings()
-    resources = Resources()
+    hop = in_process(settings, Resources())
     out = sys.stdout.buffer
+    # Each dead letter is reported below, once; the hop's own log line would repeat it.
+    logging.getLogger("streams.hop").setLevel(logging.ERROR)
+
+    async def run() -> None:
+        # Offsets and broker time as a worker would see them: one partition, now.
+        for offset, message in enumerate(iter_messages(paths)):
+            incoming = Incoming(
+                topic=settings.topic_raw,
+                partition=0,
+                offset=offset,
+                key=message.key,
+                value=message.value,
+                headers=(),
+                timestamp_ms=time.time_ns() // 1_000_000,
+            )
+            outcome = await through_chain(hop, incoming)
+            if outcome is None:
+                click.echo(f"dropped {message.origin}: no dead letter could be built", err=True)
+            elif outcome.error is not None:
+                click.echo(f"dead letter {message.origin}: {outcome.error}", err=True)
+            else:
+                out.write(outcome.message.value + b"\n")
+
     try:
-        for message in iter_messages(paths):
-            try:
-                raw = decode_raw(message.value, message.key, max_bytes=settings.max_message_bytes)
-                record = run_chain(raw, resources)
-            except BadMessage as exc:
-                click.echo(f"dead letter {message.origin}: {exc}", err=True)
-                continue
-            out.write(dumps(record) + b"\n")
+        asyncio.run(run())
     except FileNotFoundError as exc:
         _fail(str(exc))
     out.flush()

@@ -98,7 +98,7 @@ def kafka_start(
     """
     from dataclasses import replace
 
-    from .kafka_local import KAFKA_VERSION, BrokerConfig, LocalKafkaError, start_cluster
+    from .kafka_local import BrokerConfig, LocalKafkaError, kafka_version, start_cluster
 
     cluster = _cluster(port, data_dir, nodes)
     secured = {"SASL_PLAINTEXT": sasl_port, "SSL": ssl_port, "SASL_SSL": sasl_ssl_port}
@@ -121,7 +121,7 @@ def kafka_start(
         _fail(str(exc))
     for node_id, pid in pids.items():
         click.echo(
-            f"Apache Kafka {KAFKA_VERSION} node {node_id} ready on "
+            f"Apache Kafka {kafka_version()} node {node_id} ready on "
             f"127.0.0.1:{cluster.node(node_id).port} (pid {pid}); "
             f"logs: {cluster.node(node_id).log_file}"
         )
@@ -158,8 +158,8 @@ def _sasl_users(names: tuple[str, ...], users_file: Path | None) -> tuple[tuple[
         _fail("--user takes a NAME only; give passwords in --users-file or STREAMS_KAFKA_PASSWORD")
     known = _read_users_file(users_file) if users_file else {}
     settings = _settings()
-    if settings.kafka_username and settings.kafka_password:
-        known.setdefault(settings.kafka_username, _secret(settings.kafka_password))
+    if settings.kafka_username and settings.password:
+        known.setdefault(settings.kafka_username, settings.password)
     wanted = (
         names or tuple(known) or ((settings.kafka_username,) if settings.kafka_username else ())
     )
@@ -169,12 +169,6 @@ def _sasl_users(names: tuple[str, ...], users_file: Path | None) -> tuple[tuple[
     if missing:
         _fail(f"no password for SASL user(s) {', '.join(missing)} in --users-file or env")
     return tuple((name, known[name]) for name in wanted)
-
-
-def _secret(value: object) -> str:
-    # pydantic's SecretStr or a plain string.
-    reveal = getattr(value, "get_secret_value", None)
-    return str(reveal() if reveal else value)
 
 
 @kafka.command("stop")

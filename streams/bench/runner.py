@@ -30,11 +30,13 @@ import orjson
 import psutil
 
 from streams.bench import corpus, floor
-from streams.bench.streamed import Broker, ModeSpec, run_mode
+from streams.bench.processes import Broker
+from streams.bench.streamed import ModeSpec, run_mode
 
 Progress = Callable[[str], None]
 
-FIXTURE_SCRIPT = corpus.REPO / "tests" / "fixtures" / "camel_data.py"
+# The CAMeL test fixture builder of the source checkout (the working directory).
+FIXTURE_SCRIPT = Path("tests") / "fixtures" / "camel_data.py"
 
 # name: (description, comparison, target)
 TARGETS: dict[str, tuple[str, str, float]] = {

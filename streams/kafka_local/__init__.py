@@ -19,12 +19,11 @@ from .cluster import (
     stop_cluster,
 )
 from .config import MAX_MESSAGE_BYTES, SASL_MECHANISMS, BrokerConfig
-from .jars import KAFKA_VERSION, LocalKafkaError, cache_dir, resolve_classpath
+from .jars import LocalKafkaError, cache_dir, kafka_version, resolve_classpath
 from .node import broker_ready, port_open, read_pid, start, stop, tail
 from .tls import ensure_tls
 
 __all__ = [
-    "KAFKA_VERSION",
     "MAX_MESSAGE_BYTES",
     "SASL_MECHANISMS",
     "BrokerConfig",
@@ -34,6 +33,7 @@ __all__ = [
     "broker_ready",
     "cache_dir",
     "ensure_tls",
+    "kafka_version",
     "node_status",
     "port_open",
     "quorum_leader",

@@ -9,9 +9,13 @@ import subprocess
 from importlib import resources
 from pathlib import Path
 
+from ..settings import get_settings
+
 logger = logging.getLogger(__name__)
 
-KAFKA_VERSION = os.environ.get("STREAMS_KAFKA_VERSION", "4.4.0")
+# The Maven project naming the broker jars: package data, copied beside the resolved classpath
+# (Maven may write next to its pom, and an installed package may be read-only).
+POM_RESOURCE = "pom.xml"
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 # What Maven prints when it cannot reach a repository (DNS, refused, timeout, offline).
 UNREACHABLE = (
@@ -29,11 +33,14 @@ class LocalKafkaError(RuntimeError):
     """The local broker could not be prepared, started or stopped; the message says why."""
 
 
+def kafka_version() -> str:
+    """The Kafka release to run (``STREAMS_KAFKA_VERSION``)."""
+    return get_settings().kafka_version
+
+
 def cache_dir() -> Path:
-    root = os.environ.get("STREAMS_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "arabic-news-streams"
-    )
-    return Path(root)
+    """Where the Kafka jars' classpath is cached (``STREAMS_CACHE_DIR``)."""
+    return get_settings().cache_root
 
 
 def require(tool: str, hint: str) -> str:
@@ -68,8 +75,9 @@ def _java_major(java: str) -> int:
     raise LocalKafkaError(f"could not read the Java version from: {text.strip()[:200]}")
 
 
-def resolve_classpath(version: str = KAFKA_VERSION) -> str:
+def resolve_classpath(version: str | None = None) -> str:
     """The broker's runtime classpath, resolved with Maven once and cached per Kafka version."""
+    version = version or kafka_version()
     target = cache_dir() / f"kafka-{version}" / "classpath.txt"
     if target.exists():
         classpath = target.read_text().strip()
@@ -80,22 +88,23 @@ def resolve_classpath(version: str = KAFKA_VERSION) -> str:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     logger.info("resolving Apache Kafka %s jars from Maven Central", version)
-    # The pom ships inside the package (an installed wheel has no repository beside it).
-    with resources.as_file(resources.files(__package__) / "pom.xml") as pom:
-        command = [
-            mvn,
-            "-B",
-            "-q",
-            "-f",
-            str(pom),
-            DEPENDENCY_PLUGIN + ":build-classpath",
-            f"-Dmdep.outputFile={target}",
-            f"-Dkafka.version={version}",
-        ]
-        # A corporate mirror or proxy goes in a Maven settings file of the user's choosing.
-        if os.environ.get("STREAMS_MAVEN_SETTINGS"):
-            command += ["-s", os.environ["STREAMS_MAVEN_SETTINGS"]]
-        proc = subprocess.run(command, capture_output=True, text=True, check=False)
+    pom = target.parent / POM_RESOURCE
+    pom.write_bytes(resources.files(__package__).joinpath(POM_RESOURCE).read_bytes())
+    command = [
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(pom),
+        DEPENDENCY_PLUGIN + ":build-classpath",
+        f"-Dmdep.outputFile={target}",
+        f"-Dkafka.version={version}",
+    ]
+    # A corporate mirror or proxy goes in a Maven settings file of the user's choosing.
+    maven_settings = get_settings().maven_settings
+    if maven_settings is not None:
+        command += ["-s", str(maven_settings)]
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not target.exists():
         output = (proc.stdout + proc.stderr)[-3000:]
         if any(signature in output for signature in UNREACHABLE):

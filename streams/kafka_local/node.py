@@ -27,7 +27,7 @@ from .config import (
     properties_text,
     server_properties,
 )
-from .jars import KAFKA_VERSION, LocalKafkaError, require_java, resolve_classpath
+from .jars import LocalKafkaError, kafka_version, require_java, resolve_classpath
 from .tls import ensure_tls
 
 logger = logging.getLogger(__name__)
@@ -198,7 +198,7 @@ def wait_ready(nodes: list[tuple[BrokerConfig, subprocess.Popen[bytes]]], timeou
                 )
             if broker_ready(cfg.port):
                 logger.info("Kafka %s node %s ready on 127.0.0.1:%s (pid %s)",
-                            KAFKA_VERSION, cfg.node_id, cfg.port, proc.pid)  # fmt: skip
+                            kafka_version(), cfg.node_id, cfg.port, proc.pid)  # fmt: skip
                 waiting.remove((cfg, proc))
         if waiting:
             time.sleep(0.5)

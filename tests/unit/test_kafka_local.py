@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from streams import kafka_local
-from streams.kafka_local import config, node
-from streams.kafka_local import BrokerConfig, LocalKafkaError
+from streams.kafka_local import BrokerConfig, LocalKafkaError, config, node
 
 
 def test_server_properties_are_kraft_on_loopback(tmp_path: Path) -> None:
