@@ -30,7 +30,7 @@ from .nlp.language import detect_language
 from .nlp.places import find_countries, gazetteer_entities
 from .nlp.quotes import find_quotes
 from .nlp.sentences import split_sentences
-from .nlp.structure import parse_structure
+from .nlp.structure import article_text, parse_structure
 from .nlp.text import clean_text, normalize_text, normalize_token
 from .records import (
     SCHEMA_VERSION,
@@ -164,8 +164,7 @@ def segment(raw: RawArticle, resources: Resources) -> SegmentedArticle:
     structure = parse_structure(
         cleaned, published_at=raw.get("published_at"), source=raw.get("source")
     )
-    title = structure["title"]
-    clean = "\n".join(([title] if title else []) + structure["body"])
+    clean = article_text(structure)
     record = SegmentedArticle(
         id=raw["id"],
         schema_version=SCHEMA_VERSION,

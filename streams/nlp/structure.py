@@ -1,24 +1,46 @@
-"""Split one scraped news page into title, date, source, tags, body, related articles, boilerplate.
+"""Split one scraped news page into title, date, agency, authors, tags, body, live entries,
+related articles and boilerplate.
 
 The page arrives as lines (the cleaner has already stripped HTML and invisible characters, but
 raw text must not break anything). Each line is classified once, on a matching form that
 ignores diacritics, tatweel, alef/ya spelling and digit script, by anchored, precompiled
-patterns. Everything after a "read also" marker belongs to glued-on related articles, never to
-the body.
+patterns (``furniture``), and lands in exactly one place: title, body, related, boilerplate or
+a metadata field (date, source, agency, authors, tags, live-entry times).
+
+A "read also" marker followed by a headline and a paragraph that carries the article on
+("وأضاف…") is an inline link: it goes to boilerplate and the article continues. Otherwise
+everything after the marker belongs to glued-on related articles, never to the body.
+
+The publication date comes from the page's date line, else from the body's dateline
+("الرياض 14 مارس 2025 (واس) -"), else from a credit line, else from the message; a dateline
+without a year takes it from the message's ``published_at``, a Hijri pair, or the most recent
+such day before processing, and ``published_at_provenance`` says which.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from streams.nlp.datelines import match_date_line, normalize_for_match
-from streams.records import RelatedArticle, Structure
+from streams.nlp import furniture
+from streams.nlp.arabic import normalize_for_match
+from streams.nlp.credits import Lead, credit_line, find_lead, infer_year, trailing_credit
+from streams.nlp.datelines import DateLine, match_date_line
+from streams.nlp.lexicon import AgencyEntry
+from streams.records import (
+    AgencyCredit,
+    LiveEntry,
+    PublishedAtProvenance,
+    PublishedFrom,
+    RelatedArticle,
+    Structure,
+    YearFrom,
+)
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["is_title_like", "page_lines", "parse_structure"]
+__all__ = ["article_text", "is_title_like", "page_lines", "parse_structure"]
 
 # Whitespace plus the invisible characters a raw page can carry at line ends.
 _STRIP = (
@@ -44,94 +66,12 @@ _MARKUP_ONLY = re.compile(r"(?:<[^<>]{0,300}>|&#?\w{1,10};|\s)+")
 # A line ending like a sentence is body text, not a headline.
 _SENTENCE_END = re.compile(r"[.:،,;؛…]['\"”’»)\]]*$")
 
-_SEP = r"\s*[:：]\s*|\s+[-–—]\s+|\s*[-–—]\s*$|\s*$"
-
-_MARKERS = (
-    r"اقرا\s+(?:ايضا|كذلك|المزيد)|(?:طالع|شاهد|تابع|انظر)\s+(?:ايضا|كذلك)"
-    r"|(?:مواضيع|موضوعات|اخبار|مقالات|قصص|روابط)\s+(?:ذات\s+صل[ةه]|متعلق[ةه]|مرتبط[ةه]|اخري|مقترح[ةه])"
-    r"|ذات\s+صل[ةه]|قد\s+(?:يهمك|يعجبك)(?:\s+ايضا)?|المزيد\s+من\s+(?:الاخبار|المقالات|الموضوعات)"
-    r"|الاكثر\s+(?:قراء[ةه]|مشاهد[ةه]|تداولا|تفاعلا)"
-    r"|read\s+(?:also|more)|also\s+read|see\s+also|more\s+(?:news|stories)|most\s+read"
-    r"|related(?:\s+(?:articles|news|stories|posts|topics))?|you\s+may\s+also\s+like"
-)
-_MARKER = re.compile(
-    rf"^[\s»«>•*▪◄►\-–—]*(?:{_MARKERS})(?![^\W\d_])(?:\s*[:：\-–—]\s*(?P<rest>.*?)|[\s.…:]*)$"
-)
-_TAG_LABEL = re.compile(
-    r"^(?:(?:ال)?كلمات\s+(?:ال)?(?:دلالي[ةه]|مفتاحي[ةه])|(?:ال)?وسوم|tags?|keywords)"
-    rf"(?:{_SEP})"
-)
-_SOURCE_LABEL = re.compile(r"^(?:(?:ال)?مصدر(?:\s+الخبر)?|source)" rf"(?:{_SEP})")
 # A date line longer than a prompt (two labelled dates) still starts with its label.
-_DATE_LABEL_HEAD = re.compile(r"^(?:تاريخ|نشر|اخر\s+تحديث|تحديث|published|updated|posted|last)")
+_DATE_LABEL_HEAD = re.compile(r"^(?:تاريخ|نشر|اخر\s+تحديث|تحديث|published|updated|posted|last|publi[ée])")
+_LETTERS_ONLY = re.compile(r"[\W\d_]+")
 _TAG_SPLIT = re.compile(r"\s*(?:[،,|/;؛•·]|\s[-–—]\s)\s*")
 _TAG_SEPARATORS = frozenset("،,|/;؛•·-–—")
 _VALUE_SEP = re.compile(r"[:：]|\s[-–—]\s|[-–—]\s*$")
-
-_BOILERPLATE = re.compile(
-    "|".join(
-        (
-            # follow / app / subscribe prompts
-            r"^تابعونا(?![^\W\d_])",
-            r"^تابع(?:وا|ي)?\s.*(?:تطبيق|الاخبار|احدث|عبر|قنا[ةه]|صفح[ةه]|حساب|جوجل|google|نيوز|news)"
-            r"(?!.*[.!]$)",
-            r"^(?:حمل|نزل|قم\s+بتحميل|تحميل|حملوا)\s+(?:ال)?تطبيق",
-            r"^(?:اشترك|اشتركوا|اشتركي|سجل)\s.*(?:النشر[ةه]|القائم[ةه]|قنا[ةه]|البريد|مجانا|الان|"
-            r"يوتيوب|تليجرام|تلغرام|واتساب)(?!.*[.!]$)",
-            r"^(?:للمزيد|لمزيد)\s+من\s",
-            r"^(?:اضغط|انقر)\s+هنا",
-            r"^(?:follow\s+us|subscribe|sign\s+up|download\s+(?:the|our)\s+app|share\s+(?:this|on))",
-            # share / print / font size / comments
-            r"^(?:شارك|مشارك[ةه]|share)(?:\s+(?:الخبر|المقال|المقال[ةه]|القص[ةه]|هذا\s+\S+|عبر|علي)(?:\s+\S+)?)?$",
-            r"^(?:طباع[ةه]|اطبع|print)(?:\s+(?:الخبر|المقال|المقال[ةه]|الصفح[ةه]))?$",
-            r"^(?:a\s*[+-]?\s*){2,3}$|^(?:تكبير|تصغير|حجم)\s+الخط",
-            r"^(?:التعليقات|تعليقات|اضف\s+تعليق|اترك\s+تعليقا|comments?)$",
-            r"^(?:ارسل|ارسال)\s+(?:ل|الي)\s*صديق|^(?:حفظ|save)$",
-            # advertising and copyright
-            r"^(?:اعلان|اعلانات|مساح[ةه]\s+اعلاني[ةه]|advertisement|ads?|sponsored|محتوي\s+مدفوع)$",
-            r"(?:جميع|كل)\s+الحقوق\s+محفوظ[ةه]|حقوق\s+النشر|all\s+rights\s+reserved|copyright|©",
-            # navigation
-            r"^(?:الرئيسي[ةه]|الصفح[ةه]\s+الرئيسي[ةه]|home)(?:\s*[>»›/|].*)?$",
-            r"\s[>»›]\s.*\s[>»›]\s",
-            # chrome that is not a resolvable date: reading time, relative time
-            r"^(?:(?:اخر\s+)?تحديث\s*:?\s*)?منذ\s+\S+(?:\s+\S+)?$",
-            r"^(?:وقت\s+القراء[ةه]|\d+\s+(?:دقيق[ةه]|دقائق)\s+(?:لل)?قراء[ةه]|\d+\s+min\s+read)",
-        )
-    )
-)
-_SOCIAL_TEXT = (
-    "facebook twitter whatsapp telegram linkedin email e-mail mail x messenger pinterest "
-    "reddit instagram youtube tiktok copy link share print "
-    "فيسبوك فيس بوك تويتر اكس واتساب واتس اب آب تلغرام تليجرام تيليجرام لينكدإن لينكد إن "
-    "انستغرام انستجرام إنستغرام يوتيوب تيك توك بريد إلكتروني البريد الإلكتروني ماسنجر "
-    "نسخ الرابط مشاركة شارك عبر طباعة"
-)
-# A line made only of these is a row of share buttons.
-_SOCIAL_WORDS = frozenset(normalize_for_match(w) for w in _SOCIAL_TEXT.split())
-_SOCIAL_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
-
-# Agencies named in a dateline "(رويترز)" or on a line of their own; keys are letters only.
-_AGENCIES = (
-    "رويترز", "أ ف ب", "ا ف ب", "أ.ف.ب", "فرانس برس", "وكالة الصحافة الفرنسية",
-    "وكالة الأنباء الفرنسية", "د ب أ", "د.ب.أ", "الوكالة الألمانية", "وام", "واس", "قنا", "كونا",
-    "بنا", "العمانية", "سانا", "الأناضول", "وكالة الأناضول", "شينخوا", "سبوتنيك", "أ ش أ",
-    "يو بي آي", "بترا", "وفا", "ومع", "واج", "وات", "سبأ", "سونا", "واع", "إرنا", "تاس",
-    "أسوشيتد برس", "أ ب", "وكالات", "reuters", "afp", "ap", "dpa", "anadolu", "upi", "xinhua",
-    "wam", "spa", "qna", "kuna", "associated press", "agencies",
-)  # fmt: skip
-_LETTERS_ONLY = re.compile(r"[\W\d_]+")
-
-
-def _agency_key(text: str) -> str:
-    return _LETTERS_ONLY.sub("", normalize_for_match(text))
-
-
-_AGENCY_KEYS = frozenset(_agency_key(a) for a in _AGENCIES)
-_OWN_LINE_AGENCY = re.compile(r"^[\s(\-–—]*(?P<name>[^()\-–—]{2,40}?)[\s)]*$")
-_DATELINE = re.compile(
-    r"^\s*(?:[^\s()\-–—:]{2,25}(?:\s[^\s()\-–—:]{2,25}){0,2}\s*)?[(（](?P<agency>[^()（）]{1,30})[)）]\s*[-–—:]"
-)
-
 
 def page_lines(text: str) -> list[str]:
     """The page's lines with surrounding whitespace and invisible characters stripped."""
@@ -159,27 +99,6 @@ def _is_short(line: str) -> bool:
 def _value_after_label(line: str) -> str:
     m = _VALUE_SEP.search(line)
     return line[m.end() :].strip(_STRIP) if m else ""
-
-
-def _is_boilerplate(norm: str) -> bool:
-    if _BOILERPLATE.search(norm):
-        return True
-    words = _SOCIAL_TOKEN.findall(norm)
-    return bool(words) and all(w in _SOCIAL_WORDS for w in words)
-
-
-def _own_line_agency(line: str) -> str | None:
-    m = _OWN_LINE_AGENCY.match(line)
-    if m and _agency_key(m["name"]) in _AGENCY_KEYS:
-        return m["name"].strip(_STRIP)
-    return None
-
-
-def _dateline_agency(paragraph: str) -> str | None:
-    m = _DATELINE.match(paragraph)
-    if m and _agency_key(m["agency"]) in _AGENCY_KEYS:
-        return m["agency"].strip(_STRIP)
-    return None
 
 
 def _split_tags(value: str) -> list[str]:
@@ -213,21 +132,32 @@ def _valid_iso(value: str | None) -> str | None:
     return None
 
 
+# Generic credits that name no agency: they still say where the story came from.
+_GENERIC_CREDITS = frozenset(("وكالات", "agencies", "agences"))
+
+
 class _Page:
     """Mutable state of one parse; kept private so the public function stays pure."""
 
-    def __init__(self) -> None:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
         self.title: str | None = None
         self.title_decided = False
-        self.published: str | None = None
-        self.updated: str | None = None
+        self.date_line: DateLine | None = None
+        self.updated_line: DateLine | None = None
         self.source: str | None = None
-        self.agency_line: str | None = None
+        self.generic_credit: str | None = None
         self.source_pending = False
+        self.credit: Lead | None = None  # a line that is only a dateline or credit
+        self.credit_text = ""
+        self.source_agency: AgencyEntry | None = None
+        self.authors: list[str] = []
         self.tags: list[str] = []
         self.tag_keys: set[str] = set()
         self.tags_open = False
         self.body: list[str] = []
+        self.entries: list[tuple[int, str, str]] = []  # body index, time, text
+        self.pending_time: str | None = None
         self.related: list[RelatedArticle] = []
         self.boilerplate: list[str] = []
         self.in_related = False
@@ -245,9 +175,20 @@ class _Page:
         if inline_title:
             self.related.append({"title": inline_title, "body": []})
 
-    def feed(self, line: str) -> None:
+    def _next_content(self, i: int) -> int:
+        while i < len(self.lines) and _is_ignorable(self.lines[i]):
+            i += 1
+        return i
+
+    def parse(self) -> None:
+        i = 0
+        while i < len(self.lines):
+            i = self.feed(i)
+
+    def feed(self, i: int) -> int:
+        line = self.lines[i]
         if _is_ignorable(line):
-            return
+            return i + 1
         short = _is_short(line)
         # Labels and markers are anchored at the start, so a long line only needs its head in
         # matching form; normalising whole paragraphs would dominate the parse time.
@@ -255,57 +196,105 @@ class _Page:
         # Leading emoji and bullets ("📲 تابعونا", "• طباعة") must not hide what a line is.
         norm = _LEAD_SYMBOLS.sub("", _WS.sub(" ", normalize_for_match(head)))
         if len(line) <= MAX_TITLE_CHARS:
-            marker = _MARKER.match(norm)
+            marker = furniture.MARKER.match(norm)
             if marker is not None:
-                self.start_related(_value_after_label(line) if marker["rest"] else "")
-                return
+                return self._read_also(i, _value_after_label(line) if marker["rest"] else "")
         if self.in_related:
             self._feed_related(line, norm, short)
         else:
-            self._feed_main(line, norm, short)
+            self._feed_main(line, norm, short, i)
+        return i + 1
+
+    def _read_also(self, i: int, inline_title: str) -> int:
+        """A "read also" marker at line ``i``: an inline link, or the start of related."""
+        if self.in_related:
+            self.start_related(inline_title)
+            return i + 1
+        heads: list[int] = []
+        k = self._next_content(i + 1)
+        if not inline_title:
+            while k < len(self.lines) and is_title_like(self.lines[k]) and len(heads) < 2:
+                heads.append(k)
+                k = self._next_content(k + 1)
+        inline = (bool(inline_title) or len(heads) == 1) and (
+            k < len(self.lines) and furniture.is_continuation(self.lines[k])
+        )
+        if inline:
+            self.boilerplate.extend([self.lines[i], *(self.lines[h] for h in heads)])
+            return k
+        self.start_related(inline_title)
+        return i + 1
 
     def _chrome(self, line: str, norm: str, short: bool) -> bool:
-        """Handle date, source, tag and boilerplate lines; True when the line was one."""
+        """Handle date, source, tag, byline, credit and boilerplate lines; True when it was one."""
         # A tag line may list many tags, a date line may carry two labelled dates: both can
         # exceed the word limit of prompts, so only their character limits apply.
-        if len(line) <= MAX_TAG_LINE_CHARS and _TAG_LABEL.match(norm):
+        main = not self.in_related
+        if len(line) <= MAX_TAG_LINE_CHARS and furniture.TAG_LABEL.match(norm):
             inline = _value_after_label(line)
-            if not self.in_related:
+            if main:
                 self.add_tags(_split_tags(inline))
                 self.tags_open = not inline or inline[-1] in _TAG_SEPARATORS
             return True
-        if len(line) <= MAX_CHROME_CHARS and _SOURCE_LABEL.match(norm):
+        if len(line) <= MAX_CHROME_CHARS and furniture.SOURCE_LABEL.match(norm):
             value = _value_after_label(line).rstrip(".")
-            if not self.in_related and self.source is None:
+            if main and self.source is None:
                 if value:
-                    self.source = value
+                    self._set_source(value)
                 else:
                     self.source_pending = True
             return True
         dateline = match_date_line(line) if short or _DATE_LABEL_HEAD.match(norm) else None
         if dateline is not None:
-            if not self.in_related:
+            if main:
                 if dateline.kind == "updated":
-                    self.updated = self.updated or dateline.value
+                    self.updated_line = self.updated_line or dateline
                 else:
-                    self.published = self.published or dateline.value
+                    self.date_line = self.date_line or dateline
+            return True
+        if not short and len(line) > MAX_TITLE_CHARS:
+            return False
+        return self._short_chrome(line, norm, short, main)
+
+    def _short_chrome(self, line: str, norm: str, short: bool, main: bool) -> bool:
+        names = furniture.byline_names(line, norm)
+        if names is not None:
+            if main:
+                self.authors.extend(n for n in names if n not in self.authors)
+            return True
+        bio = furniture.author_bio(line)
+        if bio is not None:
+            if main and bio and bio not in self.authors:
+                self.authors.append(bio)
+            elif not bio:
+                self.boilerplate.append(line)
             return True
         if not short:
             return False
-        if _is_boilerplate(norm):
+        if furniture.is_photo_credit(norm) or furniture.is_boilerplate(norm):
             self.boilerplate.append(line)
             return True
-        agency = _own_line_agency(line)
-        if agency is not None:
-            if not self.in_related and self.agency_line is None:
-                self.agency_line = agency
+        if _LETTERS_ONLY.sub("", norm) in _GENERIC_CREDITS:
+            if main and self.generic_credit is None:
+                self.generic_credit = line.strip(_STRIP + "()-–—")
+            return True
+        credit = credit_line(line)
+        if credit is not None:
+            if main and self.credit is None:
+                self.credit, self.credit_text = credit, line
             return True
         return False
 
-    def _feed_main(self, line: str, norm: str, short: bool) -> None:
+    def _set_source(self, value: str) -> None:
+        self.source = value
+        lead = credit_line(value)
+        if lead is not None and lead.agency is not None:
+            self.source_agency = lead.agency
+
+    def _feed_main(self, line: str, norm: str, short: bool, i: int) -> None:
         if self.source_pending and short and len(line.split()) <= 6:
             self.source_pending = False
-            self.source = line.rstrip(".")
+            self._set_source(line.rstrip("."))
             return
         self.source_pending = False
         if self._chrome(line, norm, short):
@@ -316,8 +305,7 @@ class _Page:
                 return
             self.tags_open = False
         if not self.title_decided:
-            if len(line.split()) == 1 and short:
-                # A lone word above the headline is a section label ("اقتصاد").
+            if self._section_label(line, norm, short, i):
                 self.boilerplate.append(line)
                 return
             self.title_decided = True
@@ -325,8 +313,34 @@ class _Page:
                 self.title = line
                 return
         if line == self.title:
-            return  # pages often repeat the headline above the body
+            self.boilerplate.append(line)  # pages often repeat the headline above the body
+            return
+        self._body_line(line)
+
+    def _section_label(self, line: str, norm: str, short: bool, i: int) -> bool:
+        if not short:
+            return False
+        if len(line.split()) == 1:
+            return True  # a lone word above the headline is a section label ("اقتصاد")
+        if not furniture.is_section_label(norm):
+            return False
+        k = self._next_content(i + 1)
+        return k < len(self.lines) and is_title_like(self.lines[k])
+
+    def _body_line(self, line: str) -> None:
+        live = furniture.live_time(line) if self.title_decided else None
+        if live is not None:
+            time, text = live
+            if text is None:
+                self.pending_time = time  # the entry's text is the next paragraph
+                return
+            self.body.append(line)
+            self.entries.append((len(self.body) - 1, time, text))
+            return
         self.body.append(line)
+        if self.pending_time is not None:
+            self.entries.append((len(self.body) - 1, self.pending_time, line))
+            self.pending_time = None
 
     def _feed_related(self, line: str, norm: str, short: bool) -> None:
         if self._chrome(line, norm, short):
@@ -339,33 +353,148 @@ class _Page:
             self.related.append({"title": None, "body": [line]})
 
 
+def article_text(structure: Structure) -> str:
+    """The article's clean text as the later stages index it: title and body, one a line."""
+    title = structure["title"]
+    return "\n".join(([title] if title else []) + structure["body"])
+
+
+def _agency_credit(
+    entry: AgencyEntry, matched: str, span: tuple[int, int] | None
+) -> AgencyCredit:
+    return {
+        "name": entry.name,
+        "abbreviation": entry.code,
+        "country": entry.country,
+        "matched": matched,
+        "start": span[0] if span else None,
+        "end": span[1] if span else None,
+    }
+
+
+def _body_offset(page: _Page, index: int) -> int:
+    offset = len(page.title) + 1 if page.title else 0
+    return offset + sum(len(p) + 1 for p in page.body[:index])
+
+
+def _find_lead(page: _Page) -> tuple[int, Lead] | None:
+    for index, paragraph in enumerate(page.body[:2]):
+        lead = find_lead(paragraph)
+        if lead is not None:
+            return index, lead
+    return None
+
+
+def _agency(page: _Page, lead: tuple[int, Lead] | None) -> AgencyCredit | None:
+    if lead is not None and lead[1].agency is not None and lead[1].agency_span is not None:
+        index, found = lead
+        a, b = found.agency_span  # type: ignore[misc]
+        offset = _body_offset(page, index)
+        return _agency_credit(found.agency, page.body[index][a:b], (offset + a, offset + b))
+    if page.credit is not None and page.credit.agency is not None:
+        a, b = page.credit.agency_span or (0, len(page.credit_text))
+        return _agency_credit(page.credit.agency, page.credit_text[a:b], None)
+    if page.source_agency is not None and page.source is not None:
+        return _agency_credit(page.source_agency, page.source, None)
+    if page.body:
+        trailing = trailing_credit(page.body[-1])
+        if trailing is not None:
+            entry, (a, b) = trailing
+            offset = _body_offset(page, len(page.body) - 1)
+            return _agency_credit(entry, page.body[-1][a:b], (offset + a, offset + b))
+    return None
+
+
+def _with_year(value: str, year: int) -> str:
+    return f"{year:04d}{value[4:]}"
+
+
+def _reference(published_at: str | None, now: datetime | None) -> tuple[date, YearFrom]:
+    message = _valid_iso(published_at)
+    if message is not None:
+        return date.fromisoformat(message[:10]), "message"
+    return (now or datetime.now(UTC)).date(), "processing_time"
+
+
+def _published(
+    page: _Page, lead: Lead | None, published_at: str | None, now: datetime | None
+) -> tuple[str | None, str | None, PublishedAtProvenance]:
+    """published_at, hijri and their provenance."""
+    line = page.date_line or page.updated_line
+    if line is not None:
+        value, year = line.value, "hijri" if line.year_from_hijri else "stated"
+        if not line.year_known:
+            ref, year = _reference(published_at, now)
+            month_day = (int(value[5:7]), int(value[8:10]))
+            value = _with_year(value, infer_year(month_day, ref))
+        return value, line.hijri, {"source": "page", "year": year}  # type: ignore[typeddict-item]
+    for source, found in (("dateline", lead), ("credit", page.credit)):
+        if found is None or found.date is None:
+            continue
+        dated = found.date
+        hijri = "{:04d}-{:02d}-{:02d}".format(*dated.hijri) if dated.hijri else None
+        from_: PublishedFrom = source  # type: ignore[assignment]
+        if dated.day is not None:
+            year: YearFrom = "hijri" if dated.year_from_hijri else "stated"
+            value = dated.day.isoformat() + (dated.time or "")
+            return value, hijri, {"source": from_, "year": year}
+        ref, year = _reference(published_at, now)
+        day = date(infer_year(dated.month_day, ref), *dated.month_day)
+        return day.isoformat() + (dated.time or ""), hijri, {"source": from_, "year": year}
+    message = _valid_iso(published_at)
+    if message is not None:
+        return message, None, {"source": "message", "year": "stated"}
+    return None, None, {"source": None, "year": None}
+
+
 def parse_structure(
-    text: str, *, published_at: str | None = None, source: str | None = None
+    text: str,
+    *,
+    published_at: str | None = None,
+    source: str | None = None,
+    now: datetime | None = None,
 ) -> Structure:
     """Segment a page's text.
 
     ``published_at`` and ``source`` are the message's own fields, used only when the page
-    names no date or outlet; an invalid ``published_at`` is dropped rather than guessed at.
+    names no date or outlet (an invalid ``published_at`` is dropped rather than guessed at);
+    ``published_at`` and then ``now`` (default: the current time) also give the year of a
+    dateline written without one.
     """
-    page = _Page()
-    for line in page_lines(text):
-        page.feed(line)
+    page = _Page(page_lines(text))
+    page.parse()
+    lead = _find_lead(page)
+    agency = _agency(page, lead)
+    value, hijri, provenance = _published(page, lead[1] if lead else None, published_at, now)
 
-    # The page's own "المصدر:" label outranks an agency dateline, which outranks a bare name.
+    # The page's own "المصدر:" label outranks an agency credit, which outranks a bare name.
     page_source = page.source
-    if page_source is None and page.body:
-        page_source = _dateline_agency(page.body[0])
+    if page_source is None and agency is not None:
+        page_source = agency["matched"]
     if page_source is None:
-        page_source = page.agency_line
+        page_source = page.generic_credit
     if page_source is None and isinstance(source, str) and source.strip():
         page_source = source.strip()
 
     return {
         "title": page.title,
-        "published_at": page.published or page.updated or _valid_iso(published_at),
+        "published_at": value,
+        "published_at_provenance": provenance,
+        "hijri": hijri,
         "source": page_source,
+        "agency": agency,
+        "authors": page.authors,
         "tags": page.tags,
         "body": page.body,
+        "entries": _entries(page, value),
         "related": page.related,
         "boilerplate": page.boilerplate,
     }
+
+
+def _entries(page: _Page, published: str | None) -> list[LiveEntry]:
+    day = published[:10] if published else None
+    return [
+        {"time": f"{day}T{time}" if day else time, "text": text}
+        for _index, time, text in page.entries
+    ]

@@ -1,0 +1,256 @@
+"""What a page line is when it is not article text: labels, prompts, bylines, markers.
+
+Every test here runs on a line's matching form (``normalize_for_match``: no diacritics,
+tatweel or bidi controls, one alef, ASCII digits, lower case) and is anchored at the start, so
+a long paragraph never pays for more than its head. Word lists (byline labels, section words,
+share buttons, photo-credit labels) are package data (``data/furniture.json``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from streams.nlp import lexicon
+from streams.nlp.arabic import normalize_for_match
+
+__all__ = [
+    "MARKER",
+    "SOURCE_LABEL",
+    "TAG_LABEL",
+    "author_bio",
+    "byline_names",
+    "is_boilerplate",
+    "is_continuation",
+    "is_photo_credit",
+    "is_section_label",
+    "live_time",
+]
+
+_SEP = r"\s*[:：]\s*|\s+[-–—]\s+|\s*[-–—]\s*$|\s*$"
+
+_MARKERS = (
+    r"اقرا\s+(?:ايضا|كذلك|المزيد)|(?:طالع|شاهد|تابع|انظر)\s+(?:ايضا|كذلك)"
+    r"|(?:مواضيع|موضوعات|اخبار|مقالات|قصص|روابط)\s+(?:ذات\s+صل[ةه]|متعلق[ةه]|مرتبط[ةه]|اخري|مقترح[ةه])"
+    r"|ذات\s+صل[ةه]|قد\s+(?:يهمك|يعجبك)(?:\s+ايضا)?|المزيد\s+من\s+(?:الاخبار|المقالات|الموضوعات)"
+    r"|الاكثر\s+(?:قراء[ةه]|مشاهد[ةه]|تداولا|تفاعلا)"
+    r"|read\s+(?:also|more)|also\s+read|see\s+also|more\s+(?:news|stories)|most\s+read"
+    r"|related(?:\s+(?:articles|news|stories|posts|topics))?|you\s+may\s+also\s+like"
+    r"|lire\s+(?:aussi|[ée]galement)|[àa]\s+lire\s+aussi|voir\s+aussi"
+)
+MARKER = re.compile(
+    rf"^[\s»«>•*▪◄►\-–—]*(?:{_MARKERS})(?![^\W\d_])(?:\s*[:：\-–—]\s*(?P<rest>.*?)|[\s.…:]*)$"
+)
+TAG_LABEL = re.compile(
+    r"^(?:(?:ال)?كلمات\s+(?:ال)?(?:دلالي[ةه]|مفتاحي[ةه])|(?:ال)?وسوم|tags?|keywords|mots[\s-]cl[ée]s)"
+    rf"(?:{_SEP})"
+)
+SOURCE_LABEL = re.compile(r"^(?:(?:ال)?مصدر(?:\s+الخبر)?|source)" rf"(?:{_SEP})")
+
+_BOILERPLATE = re.compile(
+    "|".join(
+        (
+            # follow / app / subscribe prompts
+            r"^تابعونا(?![^\W\d_])",
+            r"^تابع(?:وا|ي)?\s.*(?:تطبيق|الاخبار|احدث|عبر|قنا[ةه]|صفح[ةه]|حساب|جوجل|google|نيوز|news)"
+            r"(?!.*[.!]$)",
+            r"^(?:حمل|نزل|قم\s+بتحميل|تحميل|حملوا)\s+(?:ال)?تطبيق",
+            r"^(?:اشترك|اشتركوا|اشتركي|سجل)\s.*(?:النشر[ةه]|القائم[ةه]|قنا[ةه]|البريد|مجانا|الان|"
+            r"يوتيوب|تليجرام|تلغرام|واتساب)(?!.*[.!]$)",
+            r"^(?:للمزيد|لمزيد)\s+من\s",
+            r"^(?:اضغط|انقر)\s+(?:هنا|علي)",
+            r"^(?:لمتابع[ةه]|ولمتابع[ةه]|انضم|انضموا)\s.*(?:قنا[ةه]|صفح[ةه]|حساب|تطبيق|عبر|مجموع[ةه])",
+            r"^(?:follow\s+us|subscribe|sign\s+up|download\s+(?:the|our)\s+app|share\s+(?:this|on)|click\s+here)",
+            r"^(?:suivez[-\s]nous|abonnez[-\s]vous|t[ée]l[ée]chargez|partagez)",
+            # share / print / font size / comments
+            r"^(?:شارك|مشارك[ةه]|share)(?:\s+(?:الخبر|المقال|المقال[ةه]|القص[ةه]|هذا\s+\S+|عبر|علي)(?:\s+\S+)?)?$",
+            r"^(?:طباع[ةه]|اطبع|print)(?:\s+(?:الخبر|المقال|المقال[ةه]|الصفح[ةه]))?$",
+            r"^(?:a\s*[+-]?\s*){2,3}$|^(?:تكبير|تصغير|حجم)\s+الخط",
+            r"^(?:التعليقات|تعليقات|اضف\s+تعليق|اترك\s+تعليقا|comments?)$",
+            r"^(?:ارسل|ارسال)\s+(?:ل|الي)\s*صديق|^(?:حفظ|save)$",
+            # advertising and copyright
+            r"^(?:اعلان|اعلانات|مساح[ةه]\s+اعلاني[ةه]|advertisement|ads?|sponsored|محتوي\s+مدفوع|publicit[ée])$",
+            r"(?:جميع|كل)\s+الحقوق\s+محفوظ[ةه]|حقوق\s+النشر|all\s+rights\s+reserved|copyright|©",
+            # navigation
+            r"^(?:الرئيسي[ةه]|الصفح[ةه]\s+الرئيسي[ةه]|home|accueil)(?:\s*[>»›/|].*)?$",
+            r"\s[>»›]\s.*\s[>»›]\s",
+            # chrome that is not a resolvable date: reading time, relative time
+            r"^(?:(?:اخر\s+)?تحديث\s*:?\s*)?منذ\s+\S+(?:\s+\S+)?$",
+            r"^(?:وقت\s+القراء[ةه]|\d+\s+(?:دقيق[ةه]|دقائق)\s+(?:لل)?قراء[ةه]|\d+\s+min\s+read)",
+        )
+    )
+)
+_SOCIAL_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+
+
+@cache
+def _social_words() -> frozenset[str]:
+    return frozenset(normalize_for_match(w) for w in lexicon.furniture("social_words"))
+
+
+def is_boilerplate(norm: str) -> bool:
+    """A prompt, share row, copyright or navigation line (``norm`` in matching form)."""
+    if _BOILERPLATE.search(norm):
+        return True
+    words = _SOCIAL_TOKEN.findall(norm)
+    return bool(words) and all(w in _social_words() for w in words)
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    folded = sorted({normalize_for_match(w) for w in words}, key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in folded)
+
+
+@cache
+def _photo_credit() -> re.Pattern[str]:
+    labels = _alternation(lexicon.furniture("photo_credit_labels"))
+    return re.compile(rf"^[(\[]?\s*(?:{labels})(?:\s*[:：\-–—|(]|\s*[)\]]?$)")
+
+
+def is_photo_credit(norm: str) -> bool:
+    """"الصورة: رويترز", "(صورة أرشيفية)", "Photo: AFP"."""
+    return _photo_credit().match(norm) is not None
+
+
+@cache
+def _byline() -> re.Pattern[str]:
+    labels = _alternation(lexicon.furniture("byline_labels"))
+    # A label, then a colon, a dash or a space, then the names; "by" alone needs a space.
+    return re.compile(
+        rf"^[(\[*•\-–—\s]*(?P<label>{labels})(?:\s*[:：\-–—]\s*|\s+)(?P<names>\S.*?)[)\]]?$"
+    )
+
+
+_NAME_SPLIT = re.compile(r"\s*(?:[،,;؛&]|\s(?:and|et)\s)\s*")
+_AND_SPLIT = re.compile(r"\s+و(?=\S)")
+_TRAILING_PLACE = re.compile(r"\s+(?:in|à|from|depuis|من|في)\s+\S.*$|\s+[-–—/|]\s+\S+(?:\s+\S+)?$")
+_MAX_BYLINE_WORDS = 14
+_MAX_NAME_WORDS = 5
+
+
+def _split_names(text: str) -> list[str]:
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(text):
+        pieces = _AND_SPLIT.split(part)
+        # "أحمد علي ومحمد حسن": two names only when each side is a full name.
+        if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+            names.extend(pieces)
+        else:
+            names.append(part)
+    return [n.strip(" .:-–—") for n in names if n.strip(" .:-–—")]
+
+
+def byline_names(line: str, norm: str) -> list[str] | None:
+    """Author names of a byline line ("كتب: أحمد علي", "Reporting by X; Editing by Y"), or
+    None when the line is not one."""
+    if len(line.split()) > _MAX_BYLINE_WORDS or line.rstrip().endswith((".", "؟", "?", "!")):
+        return None
+    names: list[str] = []
+    offset = 0
+    # Reuters-style credits chain several labels: "Reporting by A; Editing by B".
+    for piece in re.split(r"[;؛]", line):
+        piece_norm = norm[offset : offset + len(piece)] if len(norm) == len(line) else ""
+        offset += len(piece) + 1
+        m = _byline().match(piece_norm or normalize_for_match(piece))
+        if m is None:
+            if names:
+                continue
+            return None
+        raw = piece.strip(" ()[]*•-–—")
+        # The label's length in the original: skip as many words as the label has.
+        label_words = len(m["label"].split())
+        rest = raw.split(None, label_words)[-1] if len(raw.split()) > label_words else ""
+        rest = rest.lstrip(":：-–— ")
+        rest = _TRAILING_PLACE.sub("", rest)
+        found = [n for n in _split_names(rest) if len(n.split()) <= _MAX_NAME_WORDS]
+        if not found:
+            return None
+        names.extend(found)
+    return names or None
+
+
+@cache
+def _roles() -> re.Pattern[str]:
+    roles = _alternation(lexicon.furniture("author_roles"))
+    return re.compile(rf"^\*+\s*(?P<name>.*?)\s*(?:[،,-]\s*)?(?:{roles})(?![^\W\d_])")
+
+
+def author_bio(line: str) -> str | None:
+    """"* محمد الأحمد كاتب سعودي": the name ('' when the bio names nobody), or None."""
+    if not line.lstrip().startswith("*") or len(line.split()) > _MAX_BYLINE_WORDS:
+        return None
+    m = _roles().match(normalize_for_match(line.strip()))
+    if m is None:
+        return None
+    words = len(m["name"].split())
+    return " ".join(line.strip().lstrip("* ").split()[:words]) if words else ""
+
+
+@cache
+def _section_words() -> frozenset[str]:
+    return frozenset(normalize_for_match(w) for w in lexicon.furniture("section_words"))
+
+
+def is_section_label(norm: str) -> bool:
+    """"أخبار مصر", "اقتصاد | أسواق", "World news": a section label above a headline."""
+    words = [w for w in re.split(r"[\s|/>»›،,-]+", norm) if w]
+    return 0 < len(words) <= 3 and words[0] in _section_words()
+
+
+_CONNECTIVES = frozenset(
+    normalize_for_match(w)
+    for w in (
+        "كما من جهته جهتها بدوره بدورها إلى ذلك في غضون المقابل السياق سياق صعيد أما يذكر "
+        "يشار جدير he she they it but and also meanwhile however il elle ils mais par ailleurs"
+    ).split()
+)
+# What follows a glued و/ف when a paragraph carries an article on: reporting verbs (both
+# genders), prepositions and particles ("وأضاف", "وقالت", "وفي", "ومن", "وكان").
+_AFTER_CONJUNCTION = frozenset(
+    normalize_for_match(w)
+    for w in (
+        "قال أضاف أكد أشار أوضح تابع لفت ذكر بين شدد اعتبر رأى أفاد نقل أعرب دعا طالب أعلن "
+        "قالت أضافت أكدت أشارت أوضحت تابعت لفتت ذكرت بينت شددت اعتبرت رأت أفادت نقلت أعربت "
+        "دعت طالبت أعلنت في من على عن بحسب حسب وفق وفقا كان كانت يأتي تأتي يشير تشير يذكر "
+        "يشار يعد تعد بعد قبل خلال مع أمام إلى أن إن لكن لم لا قد هو هي هذا هذه ذلك تلك كل "
+        "بين أيضا"
+    ).split()
+)
+
+
+def is_continuation(line: str) -> bool:
+    """Whether a paragraph carries on an article ("وأضاف…", "من جهته،…") rather than opening
+    one: after an inline "read also" link, such a paragraph means the article continues."""
+    words = normalize_for_match(line).split()
+    if not words:
+        return False
+    first = words[0].strip("،,")
+    if first in _CONNECTIVES:
+        return True
+    return len(first) > 2 and first[0] in "وف" and first[1:] in _AFTER_CONJUNCTION
+
+
+_LIVE_TIME = re.compile(
+    r"^(?P<H>[01]?\d|2[0-3])[:.](?P<M>[0-5]\d)\s*(?P<ap>ص|م|am|pm|صباحا|مساء)?"
+    r"(?:\s*(?:بتوقيت\s+\S+|gmt|utc|ت\.\s?غ))?\s*(?:[-–—|:]\s*(?P<text>\S.*))?$"
+)
+
+
+def live_time(line: str) -> tuple[str, str | None] | None:
+    """"10:45 - نص" / "10:45": the entry's time ("10:45:00") and its text (None when the time
+    stands alone and the text is the next paragraph)."""
+    line = line.strip()
+    norm = normalize_for_match(line)
+    m = _LIVE_TIME.match(norm)
+    if m is None:
+        return None
+    hh, mm = int(m["H"]), int(m["M"])
+    if m["ap"] in ("م", "pm", "مساء") and hh < 12:
+        hh += 12
+    elif m["ap"] in ("ص", "am", "صباحا") and hh == 12:
+        hh = 0
+    text = None
+    if m["text"]:
+        # Folding keeps lengths unless diacritics were dropped; then the folded text it is.
+        text = line[m.start("text") :].strip() if len(norm) == len(line) else m["text"]
+    return f"{hh:02d}:{mm:02d}:00", text
