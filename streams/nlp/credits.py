@@ -89,7 +89,8 @@ class Lead:
 
 
 def _is_city(segment: str) -> bool:
-    words = segment.replace("،", " ").replace(",", " ").split()
+    # "صفاقس (تونس)": a city with its country in brackets.
+    words = re.sub(r"[،,()]", " ", segment).split()
     return (
         0 < len(words) <= _MAX_CITY_WORDS
         and len(segment) <= _MAX_CITY_CHARS
@@ -152,8 +153,14 @@ class _Head:
         return Lead(self.date, self.city, self.agency, self.agency_span, end)
 
 
+def _brackets(head: str) -> list[re.Match[str]]:
+    # Tried at every opening, so "فبراير/شباط 2025 /أ ش أ/" still finds the agency's slashes.
+    found = (_BRACKET.match(head, i) for i, ch in enumerate(head) if ch in "(（/")
+    return [m for m in found if m is not None]
+
+
 def _bracket_lead(paragraph: str, head: str) -> Lead | None:
-    for m in _BRACKET.finditer(head):
+    for m in _brackets(head):
         inner = m["a"] if m["a"] is not None else m["b"]
         entry = agency_named(inner)
         if entry is None:
@@ -199,7 +206,8 @@ _CREDIT_PIECES = re.compile(r"[()（）/]")
 
 
 def credit_line(line: str) -> Lead | None:
-    """A line that is only a dateline or a credit ("الرياض في 14 مارس 2025 (واس)", "- واس")."""
+    """A line that is only a credit, with its city and date if any ("الرياض في 14 مارس 2025
+    (واس)", "- واس", "أنقرة/ الأناضول")."""
     if len(line) > _HEAD_CHARS:
         return None
     parts = _Head()
@@ -211,7 +219,7 @@ def credit_line(line: str) -> Lead | None:
         if not parts.take(line[pos : sep.start()], pos):
             return None
         pos = sep.end()
-    if not parts.take(line[pos:], pos):
+    if not parts.take(line[pos:], pos) or parts.agency is None:
         return None
     return parts.lead(len(line))
 

@@ -81,6 +81,10 @@ _ZONE_CITIES: dict[str, str] = {
     "الرباط": "Africa/Casablanca", "المغرب": "Africa/Casablanca", "الخرطوم": "Africa/Khartoum",
     "السودان": "Africa/Khartoum", "صنعاء": "Asia/Aden", "اليمن": "Asia/Aden",
     "ليبيا": "Africa/Tripoli", "نواكشوط": "Africa/Nouakchott", "موريتانيا": "Africa/Nouakchott",
+    "طرابلس": "Africa/Tripoli", "جيبوتي": "Africa/Djibouti", "مقديشو": "Africa/Mogadishu",
+    "الصومال": "Africa/Mogadishu", "موروني": "Indian/Comoro", "القمر": "Indian/Comoro",
+    "القدس": "Asia/Hebron", "فلسطين": "Asia/Hebron", "غزه": "Asia/Gaza", "عمان": "Asia/Amman",
+    "المغرب": "Africa/Casablanca", "الدار": "Africa/Casablanca", "ابو": "Asia/Dubai",
     "غرينتش": "UTC", "غرينيتش": "UTC", "جرينتش": "UTC", "جرينيتش": "UTC", "جرينش": "UTC",
 }  # fmt: skip
 
@@ -94,7 +98,7 @@ _ALLOWED_TEXT = (
     # fillers between the parts
     "في بتاريخ يوم الموافق الموافق لـ ل الساعة الساعه ساعة عند على و "
     "م ه هـ ميلادي ميلادية ميلاديه هجري هجرية هجريه ص "
-    "at on the of am pm a p "
+    "at on the of am pm a p le à h "
     # what may be left of a zone phrase
     "توقيت بتوقيت التوقيت حسب المحلي الرسمي المكرمة المكرمه المنورة gmt utc "
     # zone abbreviations that are ambiguous (AST, IST) or not worth a table: accepted, no offset
@@ -163,10 +167,11 @@ _ZONE_NAMED = re.compile(
     r"|(?P<utc>(?<![^\W\d_])(?:gmt|utc)(?![^\W\d_])|ت\.\s?غ)"
 )
 _LABELS = re.compile(
-    r"(?<![^\W\d_])(?:(?P<upd>اخر\s+تحديث|تاريخ\s+التحديث|تم\s+التحديث|اخر\s+تعديل|محدث|تحديث|"
+    r"(?<![^\W\d_])(?:(?P<upd>modifi[ée](?:\s+le)?|mis\s+[àa]\s+jour(?:\s+le)?|اخر\s+تحديث|تاريخ\s+التحديث|تم\s+التحديث|اخر\s+تعديل|محدث|تحديث|"
     r"last\s+updated|last\s+modified|updated(?:\s+on)?)"
     r"|(?P<pub>تاريخ\s+النشر|نشر\s+بتاريخ|نشر\s+في|نشر|منشور|تاريخ\s+الخبر|التاريخ|"
-    r"published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|date))(?![^\W\d_])"
+    r"published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|date|publi[ée](?:\s+le)?"
+    r"|mis\s+en\s+ligne(?:\s+le)?))(?![^\W\d_])"
 )
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _HAS_DIGIT = re.compile(r"\d")
@@ -325,8 +330,14 @@ class _Scan(NamedTuple):
     leftover: list[str]  # words that are no date part, label, weekday, time, zone or filler
 
 
+# Moroccan "فاتح محرم" / "لفاتح يناير": the first day of the month.
+_FIRST_DAY = re.compile(r"(?<![^\W\d_])ل?فاتح\s+")
+
+
 def _scan(line: str, *, yearless: bool) -> _Scan | None:
     s = _WS.sub(" ", normalize_for_match(line)).strip()
+    if "فاتح" in s:
+        s = _FIRST_DAY.sub("1 ", s)
     candidates, date_spans = _find_candidates(s, yearless=yearless)
     if not candidates:
         return None

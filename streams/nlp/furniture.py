@@ -22,6 +22,7 @@ __all__ = [
     "byline_names",
     "is_boilerplate",
     "is_continuation",
+    "is_editor_initials",
     "is_photo_credit",
     "is_section_label",
     "live_time",
@@ -123,7 +124,9 @@ def _byline() -> re.Pattern[str]:
 
 _NAME_SPLIT = re.compile(r"\s*(?:[،,;؛&]|\s(?:and|et)\s)\s*")
 _AND_SPLIT = re.compile(r"\s+و(?=\S)")
-_TRAILING_PLACE = re.compile(r"\s+(?:in|à|from|depuis|من|في)\s+\S.*$|\s+[-–—/|]\s+\S+(?:\s+\S+)?$")
+_TRAILING_PLACE = re.compile(
+    r"\s+(?:in|à|from|depuis|من|في)\s+\S.*$|\s+[-–—/|]\s+\S+(?:\s+\S+)?$|\s+للنشر[ةه]\s+العربي[ةه].*$"
+)
 _MAX_BYLINE_WORDS = 14
 _MAX_NAME_WORDS = 5
 
@@ -140,17 +143,19 @@ def _split_names(text: str) -> list[str]:
     return [n.strip(" .:-–—") for n in names if n.strip(" .:-–—")]
 
 
+# Credit chains: "Reporting by A; Editing by B", "(تغطية صحفية أ - إعداد ب - تحرير ج)".
+_BYLINE_PIECES = re.compile(r"\s*[;؛]\s*|\s+[-–—]\s+(?=\S)")
+
+
 def byline_names(line: str, norm: str) -> list[str] | None:
     """Author names of a byline line ("كتب: أحمد علي", "Reporting by X; Editing by Y"), or
     None when the line is not one."""
     if len(line.split()) > _MAX_BYLINE_WORDS or line.rstrip().endswith((".", "؟", "?", "!")):
         return None
     names: list[str] = []
-    offset = 0
     # Reuters-style credits chain several labels: "Reporting by A; Editing by B".
-    for piece in re.split(r"[;؛]", line):
-        piece_norm = norm[offset : offset + len(piece)] if len(norm) == len(line) else ""
-        offset += len(piece) + 1
+    for piece in _BYLINE_PIECES.split(line):
+        piece_norm = ""  # the pieces are re-folded: splitting moves offsets
         m = _byline().match(piece_norm or normalize_for_match(piece))
         if m is None:
             if names:
@@ -218,9 +223,23 @@ _AFTER_CONJUNCTION = frozenset(
 )
 
 
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_EDITOR_INITIALS = re.compile(r"^[^\W\d_]{1,3}(?:\s*[./]\s*[^\W\d_]{1,3}|\s[^\W\d_]{1,3}){0,8}\.?$")
+
+
+def is_editor_initials(line: str) -> bool:
+    """"ع.م", "ب ص/ع ش/ح ح", "mk/ab": the desk's initials closing a wire story."""
+    return len(line) <= 30 and _EDITOR_INITIALS.match(line.strip()) is not None
+
+
 def is_continuation(line: str) -> bool:
     """Whether a paragraph carries on an article ("وأضاف…", "من جهته،…") rather than opening
-    one: after an inline "read also" link, such a paragraph means the article continues."""
+    one: after an inline "read also" link, such a paragraph means the article continues.
+    Latin-script text has no such marker; there only a new dateline opens a new article."""
+    if _ARABIC_LETTER.search(line[:80]) is None:
+        from streams.nlp.credits import find_lead
+
+        return find_lead(line) is None
     words = normalize_for_match(line).split()
     if not words:
         return False

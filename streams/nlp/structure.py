@@ -132,6 +132,20 @@ def _valid_iso(value: str | None) -> str | None:
     return None
 
 
+_MAX_LABEL_WORDS = 3
+_CAPTION_CREDIT = re.compile(r"[(（][^()（）]{1,40}[)）]\s*$")
+_MAX_CAPTION_WORDS = 30
+
+
+def _is_caption(line: str) -> bool:
+    """A photo caption: a line ending with an agency credit in brackets and no full stop."""
+    m = _CAPTION_CREDIT.search(line)
+    if m is None or m.start() == 0 or len(line.split()) > _MAX_CAPTION_WORDS:
+        return False
+    before = line[: m.start()].rstrip()
+    return not before.endswith((".", "!", "؟", "?", "»", '"')) and trailing_credit(line) is not None
+
+
 # Generic credits that name no agency: they still say where the story came from.
 _GENERIC_CREDITS = frozenset(("وكالات", "agencies", "agences"))
 
@@ -150,6 +164,7 @@ class _Page:
         self.source_pending = False
         self.credit: Lead | None = None  # a line that is only a dateline or credit
         self.credit_text = ""
+        self.credits: list[tuple[Lead, str]] = []
         self.source_agency: AgencyEntry | None = None
         self.authors: list[str] = []
         self.tags: list[str] = []
@@ -271,7 +286,12 @@ class _Page:
             return True
         if not short:
             return False
-        if furniture.is_photo_credit(norm) or furniture.is_boilerplate(norm):
+        if (
+            furniture.is_photo_credit(norm)
+            or furniture.is_boilerplate(norm)
+            or furniture.is_editor_initials(line)
+            or _is_caption(line)
+        ):
             self.boilerplate.append(line)
             return True
         if _LETTERS_ONLY.sub("", norm) in _GENERIC_CREDITS:
@@ -280,8 +300,10 @@ class _Page:
             return True
         credit = credit_line(line)
         if credit is not None:
-            if main and self.credit is None:
-                self.credit, self.credit_text = credit, line
+            if main:
+                self.credits.append((credit, line))
+                if self.credit is None:
+                    self.credit, self.credit_text = credit, line
             return True
         return False
 
@@ -322,10 +344,14 @@ class _Page:
             return False
         if len(line.split()) == 1:
             return True  # a lone word above the headline is a section label ("اقتصاد")
-        if not furniture.is_section_label(norm):
-            return False
         k = self._next_content(i + 1)
-        return k < len(self.lines) and is_title_like(self.lines[k])
+        if k >= len(self.lines) or not is_title_like(self.lines[k]):
+            return False
+        if furniture.is_section_label(norm):
+            return True
+        # An outlet's name or a label above the headline: a short line, then a longer one.
+        words = len(line.split())
+        return words <= _MAX_LABEL_WORDS and len(self.lines[k].split()) >= words + 3
 
     def _body_line(self, line: str) -> None:
         live = furniture.live_time(line) if self.title_decided else None
@@ -447,6 +473,18 @@ def _published(
     return None, None, {"source": None, "year": None}
 
 
+def _credit_bylines(page: _Page) -> None:
+    """"NAME/ AGENCY" above "CITY/ AGENCY" (Anadolu's form): of several credit lines naming
+    the same agency without a date, all but the last name the reporter, not a city."""
+    plain = [(lead, line) for lead, line in page.credits if lead.date is None and lead.city]
+    if len(plain) < 2 or len({lead.agency for lead, _line in plain}) != 1:
+        return
+    for lead, _line in plain[:-1]:
+        if lead.city and lead.city not in page.authors:
+            page.authors.append(lead.city)
+    page.credit, page.credit_text = plain[-1]
+
+
 def parse_structure(
     text: str,
     *,
@@ -463,6 +501,7 @@ def parse_structure(
     """
     page = _Page(page_lines(text))
     page.parse()
+    _credit_bylines(page)
     lead = _find_lead(page)
     agency = _agency(page, lead)
     value, hijri, provenance = _published(page, lead[1] if lead else None, published_at, now)
