@@ -21,7 +21,7 @@ from datetime import date
 from functools import cache
 
 from streams.nlp import lexicon
-from streams.nlp.arabic import normalize_for_match
+from streams.nlp.arabic import ascii_digits, normalize_for_match
 from streams.nlp.datelines import DateFound, date_in_segment
 
 __all__ = ["Lead", "agency_named", "credit_line", "find_lead", "infer_year", "trailing_credit"]
@@ -196,10 +196,80 @@ def _dash_lead(paragraph: str, head: str) -> Lead | None:
     return best
 
 
+_MAX_BARE_WORDS = 16
+
+
+def _bare_lead(paragraph: str, head: str) -> Lead | None:
+    """ "الرياض 14 مارس 2025 واس التقى…": city, date and agency with no punctuation at all;
+    accepted only when a date precedes the agency's name."""
+    for m in _WORD_RUN.finditer(head):
+        if m.start() == 0:
+            continue
+        if len(head[: m.start()].split()) > _MAX_BARE_WORDS:
+            return None
+        for words in (3, 2, 1):
+            span = _words_at(head, m.start(), words)
+            entry = agency_named(head[m.start() : span]) if span else None
+            if entry is None:
+                continue
+            found = _date_part(head[: m.start()])
+            if found is None:
+                return None
+            end = _AFTER_CREDIT.match(paragraph, span)
+            return Lead(found, None, entry, (m.start(), span), end.end() if end else span)
+    return None
+
+
+_WORD_RUN = re.compile(r"(?<!\S)\S")
+
+
+def _words_at(head: str, start: int, count: int) -> int | None:
+    m = re.match(r"\S+(?:\s+\S+){%d}" % (count - 1), head[start:])
+    return start + m.end() if m else None
+
+
+# KUNA's "الكويت - 5 - 3 (كونا) --": day and month as bare numbers between dashes.
+_NUMERIC_DAY_MONTH = re.compile(
+    r"^(?P<city>[^\d]+?)\s*[-–—]\s*(?P<d>\d{1,2})\s*[-–—]\s*(?P<m>\d{1,2})\s*$"
+)
+
+
+def _numeric_lead(paragraph: str, head: str) -> Lead | None:
+    for m in _brackets(head):
+        inner = m["a"] if m["a"] is not None else m["b"]
+        entry = agency_named(inner)
+        if entry is None:
+            continue
+        pre = _NUMERIC_DAY_MONTH.match(ascii_digits(head[: m.start()]))
+        if pre is None or not _is_city(pre["city"].strip()):
+            return None
+        month, day = int(pre["m"]), int(pre["d"])
+        try:
+            date(2024, month, day)
+        except ValueError:
+            return None
+        found = DateFound(None, (month, day), None, None, [pre["city"]], False)
+        inner_start = m.start("a") if m["a"] is not None else m.start("b")
+        end = _AFTER_CREDIT.match(paragraph, m.end())
+        return Lead(
+            found,
+            pre["city"].strip(),
+            entry,
+            (inner_start, inner_start + len(inner)),
+            end.end() if end else m.end(),
+        )
+    return None
+
+
 def find_lead(paragraph: str) -> Lead | None:
     """The dateline heading ``paragraph``, or None when it opens with plain text."""
     head = paragraph[:_HEAD_CHARS]
-    return _bracket_lead(paragraph, head) or _dash_lead(paragraph, head)
+    return (
+        _bracket_lead(paragraph, head)
+        or _numeric_lead(paragraph, head)
+        or _dash_lead(paragraph, head)
+        or _bare_lead(paragraph, head)
+    )
 
 
 _CREDIT_PIECES = re.compile(r"[()（）/]")

@@ -109,7 +109,7 @@ def _photo_credit() -> re.Pattern[str]:
 
 
 def is_photo_credit(norm: str) -> bool:
-    """"الصورة: رويترز", "(صورة أرشيفية)", "Photo: AFP"."""
+    """ "الصورة: رويترز", "(صورة أرشيفية)", "Photo: AFP"."""
     return _photo_credit().match(norm) is not None
 
 
@@ -181,7 +181,7 @@ def _roles() -> re.Pattern[str]:
 
 
 def author_bio(line: str) -> str | None:
-    """"* محمد الأحمد كاتب سعودي": the name ('' when the bio names nobody), or None."""
+    """ "* محمد الأحمد كاتب سعودي": the name ('' when the bio names nobody), or None."""
     if not line.lstrip().startswith("*") or len(line.split()) > _MAX_BYLINE_WORDS:
         return None
     m = _roles().match(normalize_for_match(line.strip()))
@@ -197,7 +197,7 @@ def _section_words() -> frozenset[str]:
 
 
 def is_section_label(norm: str) -> bool:
-    """"أخبار مصر", "اقتصاد | أسواق", "World news": a section label above a headline."""
+    """ "أخبار مصر", "اقتصاد | أسواق", "World news": a section label above a headline."""
     words = [w for w in re.split(r"[\s|/>»›،,-]+", norm) if w]
     return 0 < len(words) <= 3 and words[0] in _section_words()
 
@@ -223,23 +223,20 @@ _AFTER_CONJUNCTION = frozenset(
 )
 
 
-_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
-_EDITOR_INITIALS = re.compile(r"^[^\W\d_]{1,3}(?:\s*[./]\s*[^\W\d_]{1,3}|\s[^\W\d_]{1,3}){0,8}\.?$")
+_EDITOR_INITIALS = re.compile(
+    r"^(?:[(]?(?:النهاية|انتهى|end)[)]?\s*)?[^\W\d_]{1,3}(?:\s*[./]\s*[^\W\d_]{1,3}|\s[^\W\d_]{1,3}){0,8}\.?$"
+)
 
 
 def is_editor_initials(line: str) -> bool:
-    """"ع.م", "ب ص/ع ش/ح ح", "mk/ab": the desk's initials closing a wire story."""
+    """ "ع.م", "ب ص/ع ش/ح ح", "mk/ab": the desk's initials closing a wire story."""
     return len(line) <= 30 and _EDITOR_INITIALS.match(line.strip()) is not None
 
 
 def is_continuation(line: str) -> bool:
     """Whether a paragraph carries on an article ("وأضاف…", "من جهته،…") rather than opening
     one: after an inline "read also" link, such a paragraph means the article continues.
-    Latin-script text has no such marker; there only a new dateline opens a new article."""
-    if _ARABIC_LETTER.search(line[:80]) is None:
-        from streams.nlp.credits import find_lead
-
-        return find_lead(line) is None
+    In Latin script only a connective word counts ("He said…", "Meanwhile…")."""
     words = normalize_for_match(line).split()
     if not words:
         return False
@@ -256,7 +253,7 @@ _LIVE_TIME = re.compile(
 
 
 def live_time(line: str) -> tuple[str, str | None] | None:
-    """"10:45 - نص" / "10:45": the entry's time ("10:45:00") and its text (None when the time
+    """ "10:45 - نص" / "10:45": the entry's time ("10:45:00") and its text (None when the time
     stands alone and the text is the next paragraph)."""
     line = line.strip()
     norm = normalize_for_match(line)

@@ -67,11 +67,14 @@ _MARKUP_ONLY = re.compile(r"(?:<[^<>]{0,300}>|&#?\w{1,10};|\s)+")
 _SENTENCE_END = re.compile(r"[.:،,;؛…]['\"”’»)\]]*$")
 
 # A date line longer than a prompt (two labelled dates) still starts with its label.
-_DATE_LABEL_HEAD = re.compile(r"^(?:تاريخ|نشر|اخر\s+تحديث|تحديث|published|updated|posted|last|publi[ée])")
+_DATE_LABEL_HEAD = re.compile(
+    r"^(?:تاريخ|نشر|اخر\s+تحديث|تحديث|published|updated|posted|last|publi[ée])"
+)
 _LETTERS_ONLY = re.compile(r"[\W\d_]+")
 _TAG_SPLIT = re.compile(r"\s*(?:[،,|/;؛•·]|\s[-–—]\s)\s*")
 _TAG_SEPARATORS = frozenset("،,|/;؛•·-–—")
 _VALUE_SEP = re.compile(r"[:：]|\s[-–—]\s|[-–—]\s*$")
+
 
 def page_lines(text: str) -> list[str]:
     """The page's lines with surrounding whitespace and invisible characters stripped."""
@@ -232,13 +235,25 @@ class _Page:
                 heads.append(k)
                 k = self._next_content(k + 1)
         inline = (bool(inline_title) or len(heads) == 1) and (
-            k < len(self.lines) and furniture.is_continuation(self.lines[k])
+            k < len(self.lines)
+            and (furniture.is_continuation(self.lines[k]) or self._main_chrome_follows(k))
         )
         if inline:
             self.boilerplate.extend([self.lines[i], *(self.lines[h] for h in heads)])
             return k
         self.start_related(inline_title)
         return i + 1
+
+    def _main_chrome_follows(self, k: int) -> bool:
+        """Whether the article's own tag line comes after line ``k`` before
+        any other "read also" marker: then what follows the link is still the article."""
+        for line in self.lines[k:]:
+            norm = _LEAD_SYMBOLS.sub("", normalize_for_match(line[:_HEAD_CHARS]))
+            if furniture.MARKER.match(norm):
+                return False
+            if furniture.TAG_LABEL.match(norm):
+                return True
+        return False
 
     def _chrome(self, line: str, norm: str, short: bool) -> bool:
         """Handle date, source, tag, byline, credit and boilerplate lines; True when it was one."""
@@ -385,9 +400,7 @@ def article_text(structure: Structure) -> str:
     return "\n".join(([title] if title else []) + structure["body"])
 
 
-def _agency_credit(
-    entry: AgencyEntry, matched: str, span: tuple[int, int] | None
-) -> AgencyCredit:
+def _agency_credit(entry: AgencyEntry, matched: str, span: tuple[int, int] | None) -> AgencyCredit:
     return {
         "name": entry.name,
         "abbreviation": entry.code,
@@ -474,7 +487,7 @@ def _published(
 
 
 def _credit_bylines(page: _Page) -> None:
-    """"NAME/ AGENCY" above "CITY/ AGENCY" (Anadolu's form): of several credit lines naming
+    """ "NAME/ AGENCY" above "CITY/ AGENCY" (Anadolu's form): of several credit lines naming
     the same agency without a date, all but the last name the reporter, not a city."""
     plain = [(lead, line) for lead, line in page.credits if lead.date is None and lead.city]
     if len(plain) < 2 or len({lead.agency for lead, _line in plain}) != 1:
