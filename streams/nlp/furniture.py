@@ -128,6 +128,7 @@ _TRAILING_PLACE = re.compile(
     r"\s+(?:in|à|from|depuis|من|في)\s+\S.*$|\s+[-–—/|]\s+\S+(?:\s+\S+)?$|\s+للنشر[ةه]\s+العربي[ةه].*$"
 )
 _MAX_BYLINE_WORDS = 14
+_MAX_CREDIT_WORDS = 30
 _MAX_NAME_WORDS = 5
 
 
@@ -147,16 +148,32 @@ def _split_names(text: str) -> list[str]:
 _BYLINE_PIECES = re.compile(r"\s*[;؛]\s*|\s+[-–—]\s+(?=\S)")
 
 
+def _pieces(line: str) -> list[str]:
+    pieces: list[str] = []
+    for piece in _BYLINE_PIECES.split(line):
+        if pieces and _LABEL_ONLY().fullmatch(normalize_for_match(pieces[-1].strip(" (["))):
+            pieces[-1] = pieces[-1] + ": " + piece  # "كتبت - منى السيد": the label, then names
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+@cache
+def _LABEL_ONLY() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
+    return re.compile(rf"(?:{_alternation(lexicon.furniture('byline_labels'))})")
+
+
 def byline_names(line: str, norm: str) -> list[str] | None:
     """Author names of a byline line ("كتب: أحمد علي", "Reporting by X; Editing by Y"), or
     None when the line is not one."""
-    if len(line.split()) > _MAX_BYLINE_WORDS or line.rstrip().endswith((".", "؟", "?", "!")):
+    if len(line.split()) > _MAX_CREDIT_WORDS or line.rstrip().endswith((".", "؟", "?", "!")):
         return None
     names: list[str] = []
-    # Reuters-style credits chain several labels: "Reporting by A; Editing by B".
-    for piece in _BYLINE_PIECES.split(line):
-        piece_norm = ""  # the pieces are re-folded: splitting moves offsets
-        m = _byline().match(piece_norm or normalize_for_match(piece))
+    # Credit chains: several labels in one line, each with its names.
+    for piece in _pieces(line):
+        if len(piece.split()) > _MAX_BYLINE_WORDS:
+            return None
+        m = _byline().match(normalize_for_match(piece.strip()))
         if m is None:
             if names:
                 continue

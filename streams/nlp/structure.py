@@ -179,6 +179,7 @@ class _Page:
         self.related: list[RelatedArticle] = []
         self.boilerplate: list[str] = []
         self.in_related = False
+        self.markers: list[str] = []  # marker lines that opened a related section
 
     def add_tags(self, tags: list[str]) -> None:
         for tag in tags:
@@ -231,7 +232,12 @@ class _Page:
         heads: list[int] = []
         k = self._next_content(i + 1)
         if not inline_title:
-            while k < len(self.lines) and is_title_like(self.lines[k]) and len(heads) < 2:
+            while (
+                k < len(self.lines)
+                and is_title_like(self.lines[k])
+                and not self._is_marker(k)
+                and len(heads) < 2
+            ):
                 heads.append(k)
                 k = self._next_content(k + 1)
         inline = (bool(inline_title) or len(heads) == 1) and (
@@ -241,8 +247,16 @@ class _Page:
         if inline:
             self.boilerplate.extend([self.lines[i], *(self.lines[h] for h in heads)])
             return k
+        if not inline_title and not heads and (k >= len(self.lines) or self._is_marker(k)):
+            self.boilerplate.append(self.lines[i])  # a marker with nothing after it
+            return i + 1
         self.start_related(inline_title)
+        self.markers.append(self.lines[i])
         return i + 1
+
+    def _is_marker(self, k: int) -> bool:
+        norm = _LEAD_SYMBOLS.sub("", normalize_for_match(self.lines[k][:_HEAD_CHARS]))
+        return furniture.MARKER.match(norm) is not None
 
     def _main_chrome_follows(self, k: int) -> bool:
         """Whether the article's own tag line comes after line ``k`` before
@@ -514,6 +528,8 @@ def parse_structure(
     """
     page = _Page(page_lines(text))
     page.parse()
+    if not page.related:
+        page.boilerplate.extend(page.markers)  # a marker that opened nothing is furniture
     _credit_bylines(page)
     lead = _find_lead(page)
     agency = _agency(page, lead)
