@@ -46,10 +46,44 @@ _FILLERS = frozenset(("في", "عاجل", "خاص", "متابعات", "breaking"
 # Words no city name holds: a head made of them is a sentence, not a dateline.
 _NOT_CITY = frozenset(
     normalize_for_match(w)
-    for w in (
-        "إن أن قال قالت أكد أعلن الذي التي على من إلى عن مع هذا هذه كان كانت لم لن قد وقال "
-        "the said says of to and a an is was he she it they we"
-    ).split()
+    for w in [
+        "إن",
+        "أن",
+        "قال",
+        "قالت",
+        "أكد",
+        "أعلن",
+        "الذي",
+        "التي",
+        "على",
+        "من",
+        "إلى",
+        "عن",
+        "مع",
+        "هذا",
+        "هذه",
+        "كان",
+        "كانت",
+        "لم",
+        "لن",
+        "قد",
+        "وقال",
+        "the",
+        "said",
+        "says",
+        "of",
+        "to",
+        "and",
+        "a",
+        "an",
+        "is",
+        "was",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+    ]
 )
 
 
@@ -210,7 +244,7 @@ def _bare_lead(paragraph: str, head: str) -> Lead | None:
         for words in (3, 2, 1):
             span = _words_at(head, m.start(), words)
             entry = agency_named(head[m.start() : span]) if span else None
-            if entry is None:
+            if entry is None or span is None:
                 continue
             found = _date_part(head[: m.start()])
             if found is None:
@@ -224,7 +258,7 @@ _WORD_RUN = re.compile(r"(?<!\S)\S")
 
 
 def _words_at(head: str, start: int, count: int) -> int | None:
-    m = re.match(r"\S+(?:\s+\S+){%d}" % (count - 1), head[start:])
+    m = re.match(rf"\S+(?:\s+\S+){{{count - 1}}}", head[start:])
     return start + m.end() if m else None
 
 

@@ -84,7 +84,7 @@ _ZONE_CITIES: dict[str, str] = {
     "طرابلس": "Africa/Tripoli", "جيبوتي": "Africa/Djibouti", "مقديشو": "Africa/Mogadishu",
     "الصومال": "Africa/Mogadishu", "موروني": "Indian/Comoro", "القمر": "Indian/Comoro",
     "عمان": "Asia/Amman",
-    "المغرب": "Africa/Casablanca", "الدار": "Africa/Casablanca", "ابو": "Asia/Dubai",
+    "الدار": "Africa/Casablanca", "ابو": "Asia/Dubai",
     "غرينتش": "UTC", "غرينيتش": "UTC", "جرينتش": "UTC", "جرينيتش": "UTC", "جرينش": "UTC",
 }  # fmt: skip
 

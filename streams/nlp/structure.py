@@ -439,11 +439,12 @@ def _find_lead(page: _Page) -> tuple[int, Lead] | None:
 
 
 def _agency(page: _Page, lead: tuple[int, Lead] | None) -> AgencyCredit | None:
-    if lead is not None and lead[1].agency is not None and lead[1].agency_span is not None:
+    if lead is not None:
         index, found = lead
-        a, b = found.agency_span  # type: ignore[misc]
-        offset = _body_offset(page, index)
-        return _agency_credit(found.agency, page.body[index][a:b], (offset + a, offset + b))
+        if found.agency is not None and found.agency_span is not None:
+            a, b = found.agency_span
+            offset = _body_offset(page, index)
+            return _agency_credit(found.agency, page.body[index][a:b], (offset + a, offset + b))
     if page.credit is not None and page.credit.agency is not None:
         a, b = page.credit.agency_span or (0, len(page.credit_text))
         return _agency_credit(page.credit.agency, page.credit_text[a:b], None)
@@ -475,12 +476,13 @@ def _published(
     """published_at, hijri and their provenance."""
     line = page.date_line or page.updated_line
     if line is not None:
-        value, year = line.value, "hijri" if line.year_from_hijri else "stated"
+        value = line.value
+        line_year: YearFrom = "hijri" if line.year_from_hijri else "stated"
         if not line.year_known:
-            ref, year = _reference(published_at, now)
+            ref, line_year = _reference(published_at, now)
             month_day = (int(value[5:7]), int(value[8:10]))
             value = _with_year(value, infer_year(month_day, ref))
-        return value, line.hijri, {"source": "page", "year": year}  # type: ignore[typeddict-item]
+        return value, line.hijri, {"source": "page", "year": line_year}
     for source, found in (("dateline", lead), ("credit", page.credit)):
         if found is None or found.date is None:
             continue
