@@ -24,7 +24,15 @@ from streams.nlp import lexicon
 from streams.nlp.arabic import ascii_digits, normalize_for_match
 from streams.nlp.datelines import DateFound, date_in_segment
 
-__all__ = ["Lead", "agency_named", "credit_line", "find_lead", "infer_year", "trailing_credit"]
+__all__ = [
+    "Lead",
+    "agency_named",
+    "credit_line",
+    "find_lead",
+    "infer_year",
+    "place_date_line",
+    "trailing_credit",
+]
 
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 # How far into a paragraph a dateline may reach, and how long its city may be.
@@ -145,6 +153,34 @@ def _date_part(segment: str) -> DateFound | None:
     return found
 
 
+_MAX_AGENCY_WORDS = 4
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _trailing_agency(text: str) -> tuple[str, str] | None:
+    """ "CITY DATE AGENCY" / "CITY, DATE, AGENCY": the segment without its closing agency
+    name, and the name; None when the segment does not end with one."""
+    words = text.split()
+    for count in range(min(_MAX_AGENCY_WORDS, len(words) - 1), 0, -1):
+        credit = " ".join(words[-count:])
+        if not _HAS_DIGIT.search(credit) and agency_named(credit) is not None:
+            rest = text[: text.rfind(words[-count])].rstrip(" ،,")
+            if rest and not rest.endswith(("(", "/")):
+                return rest, credit
+    return None
+
+
+def _leading_agency(text: str) -> int | None:
+    """ "سانا استقبل الرئيس…" after "دمشق-": where the text starts when ``text`` opens with
+    an agency's name and no separator after it."""
+    words = list(re.finditer(r"\S+", text[:80]))
+    for count in range(min(_MAX_AGENCY_WORDS, len(words) - 1), 0, -1):
+        end = words[count - 1].end()
+        if not _HAS_DIGIT.search(text[:end]) and agency_named(text[:end]) is not None:
+            return end
+    return None
+
+
 class _Head:
     """The parts of a dateline head read so far; each kind at most once."""
 
@@ -158,6 +194,18 @@ class _Head:
         text = segment.strip(" ،,-–—:|")
         if not text:
             return True
+        split = _trailing_agency(text)
+        if split is not None and self.agency is None:
+            # "رام الله 10-8-2025 وفا", "Riyadh, March 20, 2025, SPA": the credit closes the
+            # segment with no separator of its own.
+            rest, credit = split
+            offset = segment.find(text)
+            if self._take_one(rest, start + offset):
+                return self._take_one(credit, start + offset + text.rfind(credit))
+            return False
+        return self._take_one(text, start + segment.find(text))
+
+    def _take_one(self, text: str, start: int) -> bool:
         if normalize_for_match(text) in _FILLERS:
             return True
         entry = agency_named(text) if len(text) <= 60 else None
@@ -165,8 +213,7 @@ class _Head:
             if self.agency is not None:
                 return False
             self.agency = entry
-            offset = segment.find(text)
-            self.agency_span = (start + offset, start + offset + len(text))
+            self.agency_span = (start, start + len(text))
             return True
         found = _date_part(text)
         if found is not None:
@@ -227,6 +274,13 @@ def _dash_lead(paragraph: str, head: str) -> Lead | None:
         pos = sep.end()
         if len(paragraph) - pos >= _MIN_TEXT_CHARS:
             best = parts.lead(pos) or best
+    if best is None and pos and parts.agency is None and (parts.city or parts.date):
+        # "دمشق-سانا استقبل…", "بغداد - واع وجه…": the agency's name runs into the text.
+        end = _leading_agency(paragraph[pos:])
+        if end is not None and len(paragraph) - pos - end >= _MIN_TEXT_CHARS:
+            parts.take(paragraph[pos : pos + end], pos)
+            after = _AFTER_CREDIT.match(paragraph, pos + end)
+            return parts.lead(after.end() if after else pos + end)
     return best
 
 
@@ -312,6 +366,23 @@ _CREDIT_PIECES = re.compile(r"[()（）/]")
 def credit_line(line: str) -> Lead | None:
     """A line that is only a credit, with its city and date if any ("الرياض في 14 مارس 2025
     (واس)", "- واس", "أنقرة/ الأناضول")."""
+    lead = _line_parts(line)
+    return lead if lead is not None and lead.agency is not None else None
+
+
+def place_date_line(line: str) -> Lead | None:
+    """A line that is only a date and a city, with no agency ("04 فيفري 2025 - وهران",
+    "الجزائر في 12 مارس 2025", "Nouakchott, 14 octobre 2025"): the page's own dateline."""
+    lead = _line_parts(line)
+    # A yearless "5 جوان" after a label is a headline's date more often than a dateline.
+    if lead is None or lead.agency is not None or lead.date is None or lead.date.day is None:
+        return None
+    if not lead.city:
+        return None
+    return lead
+
+
+def _line_parts(line: str) -> Lead | None:
     if len(line) > _HEAD_CHARS:
         return None
     parts = _Head()
@@ -323,7 +394,7 @@ def credit_line(line: str) -> Lead | None:
         if not parts.take(line[pos : sep.start()], pos):
             return None
         pos = sep.end()
-    if not parts.take(line[pos:], pos) or parts.agency is None:
+    if not parts.take(line[pos:], pos):
         return None
     return parts.lead(len(line))
 

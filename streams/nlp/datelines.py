@@ -155,6 +155,11 @@ _HIJRI = re.compile(
     rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<mon>{_HMON}){_NB}[\s,،]*(?P<y>\d{{4}})(?!\d)"
     r"(?:\s*(?:ه|هجري[ةه]?)(?![^\W\d_]))?"
 )
+# English wire copy writes Hijri dates month first: "Ramadan 20, 1446".
+_HIJRI_MDY = re.compile(
+    rf"(?<![^\W\d_])(?P<mon>{_HMON}){_NB}\s*(?P<d>\d{{1,2}})(?:\s*[,،]\s*|\s+)(?P<y>1[3-5]\d\d)(?!\d)"
+    r"(?:\s*(?:ah|a\.h\.|h|هـ|ه)(?![^\W\d_]))?"
+)
 _TIME = re.compile(
     r"(?<![\d:])(?P<H>\d{1,2})[:h](?P<M>\d{2})(?::(?P<S>\d{2}))?(?![\d:])"
     r"(?:\s*(?P<ap>صباحا|مساء|ظهرا|عصرا|ليلا|ص|م|a\.?m\.?|p\.?m\.?)(?![^\W\d_]))?"
@@ -169,7 +174,7 @@ _ZONE_NAMED = re.compile(
 _LABELS = re.compile(
     r"(?<![^\W\d_])(?:(?P<upd>modifi[ée](?:\s+le)?|mis\s+[àa]\s+jour(?:\s+le)?|اخر\s+تحديث|تاريخ\s+التحديث|تم\s+التحديث|اخر\s+تعديل|محدث|تحديث|"
     r"last\s+updated|last\s+modified|updated(?:\s+on)?)"
-    r"|(?P<pub>تاريخ\s+النشر|نشر\s+بتاريخ|نشر\s+في|نشر|منشور|تاريخ\s+الخبر|التاريخ|"
+    r"|(?P<pub>تاريخ\s+النشر|نشرت?\s+بتاريخ|نشرت?\s+في|نشرت?|منشور|تاريخ\s+الخبر|التاريخ|"
     r"published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|date|publi[ée](?:\s+le)?"
     r"|mis\s+en\s+ligne(?:\s+le)?))(?![^\W\d_])"
 )
@@ -259,7 +264,7 @@ def _find_candidates(
         found.append(_Candidate(m.start(), m.end(), day, None, (hh, mm, ss), tz))
         taken.append(m.span())
 
-    patterns = [_HIJRI, _DMY_NAME, _MDY_NAME, _YMD, _DMY_NUM]
+    patterns = [_HIJRI, _HIJRI_MDY, _DMY_NAME, _MDY_NAME, _YMD, _DMY_NUM]
     if yearless:
         patterns += [_DM_NAME, _MD_NAME]
     for rx in patterns:
@@ -279,7 +284,7 @@ def _find_candidates(
 
 def _candidate(rx: re.Pattern[str], m: re.Match[str]) -> _Candidate | None:
     d = int(m["d"])
-    if rx is _HIJRI:
+    if rx is _HIJRI or rx is _HIJRI_MDY:
         return _hijri_candidate(m, int(m["y"]), _HIJRI_MONTHS[_WS.sub(" ", m["mon"])], d)
     if rx is _DM_NAME or rx is _MD_NAME:
         mon = _MONTHS[_WS.sub(" ", m["mon"])]
@@ -334,6 +339,14 @@ class _Scan(NamedTuple):
 # A newspaper's issue number printed with its date line ("العدد 13215 - الاثنين ...").
 _ISSUE_NUMBER = re.compile(r"(?<![^\W\d_])(?:العدد|issue|no\.)\s*\d+")
 _FIRST_DAY = re.compile(r"(?<![^\W\d_])ل?فاتح\s+")
+# "Updated 2 hours ago" / "آخر تحديث: منذ ساعتين" after the publication date: a relative
+# update stamp cannot be resolved here and says nothing about the publication day.
+_RELATIVE_UPDATE = re.compile(
+    r"(?<![^\W\d_])(?:last\s+)?(?:updated|modifi[ée])\s*:?\s*(?:\d+|an?|one)\s+"
+    r"(?:min(?:ute)?s?|hours?|hrs?|days?|heures?|jours?)\s+ago"
+    r"|(?:il\s+y\s+a|depuis)\s+\d+\s+(?:min(?:ute)?s?|heures?|jours?)"
+    r"|(?:اخر\s+)?(?:تحديث|تم\s+التحديث)\s*:?\s*منذ\s+\S+(?:\s+(?:ساع[ةه]|ساعات|دقيق[ةه]|دقائق|يوم|ايام))?"
+)
 
 
 def _scan(line: str, *, yearless: bool) -> _Scan | None:
@@ -341,6 +354,7 @@ def _scan(line: str, *, yearless: bool) -> _Scan | None:
     if "فاتح" in s:
         s = _FIRST_DAY.sub("1 ", s)
     s = _ISSUE_NUMBER.sub(" ", s)
+    s = _RELATIVE_UPDATE.sub(" ", s)
     candidates, date_spans = _find_candidates(s, yearless=yearless)
     if not candidates:
         return None

@@ -15,12 +15,14 @@ from streams.nlp import lexicon
 from streams.nlp.arabic import normalize_for_match
 
 __all__ = [
+    "DESK_TRAILER",
     "MARKER",
     "SOURCE_LABEL",
     "TAG_LABEL",
     "author_bio",
     "byline_names",
     "is_boilerplate",
+    "is_bracketed_credit",
     "is_continuation",
     "is_editor_initials",
     "is_photo_credit",
@@ -43,7 +45,8 @@ MARKER = re.compile(
     rf"^[\s»«>•*▪◄►\-–—]*(?:{_MARKERS})(?![^\W\d_])(?:\s*[:：\-–—]\s*(?P<rest>.*?)|[\s.…:]*)$"
 )
 TAG_LABEL = re.compile(
-    r"^(?:(?:ال)?كلمات\s+(?:ال)?(?:دلالي[ةه]|مفتاحي[ةه])|(?:ال)?وسوم|tags?|keywords|mots[\s-]cl[ée]s)"
+    r"^(?:(?:ال)?كلمات\s+(?:ال)?(?:دلالي[ةه]|مفتاحي[ةه]|دال[ةه]|البحث)|(?:ال)?وسوم|(?:ال)?هاشتاج|"
+    r"(?:ال)?مواضيع|(?:ال)?موضوعات|tags?|keywords|topics|mots[\s-]cl[ée]s|th[eè]mes|sujets)"
     rf"(?:{_SEP})"
 )
 SOURCE_LABEL = re.compile(r"^(?:(?:ال)?مصدر(?:\s+الخبر)?|source)" rf"(?:{_SEP})")
@@ -60,9 +63,12 @@ _BOILERPLATE = re.compile(
             r"يوتيوب|تليجرام|تلغرام|واتساب)(?!.*[.!]$)",
             r"^(?:للمزيد|لمزيد)\s+من\s",
             r"^(?:اضغط|انقر)\s+(?:هنا|علي)",
+            r"(?:اضغط|انقر)\s+هنا$|click\s+here$|cliquez\s+ici$",
+            r"^(?:للاشتراك|ل?لتحميل|لمتابع[ةه]|للمتابع[ةه])\s.*(?:هنا|الرابط)$",
+            r"^our\s+standards|trust\s+principles",
             r"^(?:لمتابع[ةه]|ولمتابع[ةه]|انضم|انضموا)\s.*(?:قنا[ةه]|صفح[ةه]|حساب|تطبيق|عبر|مجموع[ةه])",
             r"^(?:follow\s+us|subscribe|sign\s+up|download\s+(?:the|our)\s+app|share\s+(?:this|on)|click\s+here)",
-            r"^(?:suivez[-\s]nous|abonnez[-\s]vous|t[ée]l[ée]chargez|partagez)",
+            r"^(?:suivez[-\s]nous|abonnez[-\s]vous|t[ée]l[ée]chargez|partagez|partager)",
             # share / print / font size / comments
             r"^(?:شارك|مشارك[ةه]|share)(?:\s+(?:الخبر|المقال|المقال[ةه]|القص[ةه]|هذا\s+\S+|عبر|علي)(?:\s+\S+)?)?$",
             r"^(?:طباع[ةه]|اطبع|print)(?:\s+(?:الخبر|المقال|المقال[ةه]|الصفح[ةه]))?$",
@@ -89,12 +95,47 @@ def _social_words() -> frozenset[str]:
     return frozenset(normalize_for_match(w) for w in lexicon.furniture("social_words"))
 
 
+# "تابعوا الرأي على تيليغرام", "Follow Reuters on X": a follow prompt names a network last.
+_FOLLOW = re.compile(r"^(?:تابع(?:وا|ونا|ي)?|follow|suivez)\s.*\s(?:علي|عبر|في|on|sur)\s+(?P<net>.+)$")
+# A share label before the networks: "شارك الخبر: فيسبوك - تويتر".
+_SHARE_LABEL = re.compile(
+    r"^(?:شارك|مشارك[ةه]|share|partager)(?:\s+(?:الخبر|المقال|المقال[ةه]|this|article|sur|on))?\s*[:：]?"
+)
+_ROW_SEPARATOR = re.compile(r"\s*[|•·]\s*")
+
+
+def _all_social(text: str) -> bool:
+    social = _social_words()
+    words = _SOCIAL_TOKEN.findall(text)
+    # "فيسبوك وإكس": the last network glued to "و".
+    return bool(words) and all(w in social or (w[:1] == "و" and w[1:] in social) for w in words)
+
+
 def is_boilerplate(norm: str) -> bool:
     """A prompt, share row, copyright or navigation line (``norm`` in matching form)."""
     if _BOILERPLATE.search(norm):
         return True
-    words = _SOCIAL_TOKEN.findall(norm)
-    return bool(words) and all(w in _social_words() for w in words)
+    follow = _FOLLOW.match(norm)
+    if follow is not None and _all_social(follow["net"]):
+        return True
+    label = _SHARE_LABEL.match(norm)
+    if label is not None and label.end() < len(norm) and _all_social(norm[label.end() :]):
+        return True
+    pieces = [p for p in _ROW_SEPARATOR.split(norm) if p]
+    if len(pieces) > 1 and all(_is_row_piece(p) for p in pieces):
+        return True  # "طباعة | A+ | A-"
+    return _all_social(norm)
+
+
+_FONT_BUTTON = re.compile(r"a\s*[+-]|[+-]\s*a|a")
+
+
+def _is_row_piece(piece: str) -> bool:
+    return (
+        _BOILERPLATE.search(piece) is not None
+        or _all_social(piece)
+        or _FONT_BUTTON.fullmatch(piece) is not None
+    )
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -132,6 +173,23 @@ _MAX_CREDIT_WORDS = 30
 _MAX_NAME_WORDS = 5
 
 
+# Honorifics a byline may put before a name ("بقلم: د. منجي الحامدي*", "By Dr. Jane Roe").
+_HONORIFIC = re.compile(
+    r"^(?:(?:د|أ\.?\s?د|ا\.?\s?د|م|dr|pr|prof)\.\s*|(?:الدكتور[ةه]?|الدكتوره|الاستاذ[ةه]?|الأستاذ[ةه]?"
+    r"|المهندس[ةه]?|الشيخ|السيد[ةه]?|dr|prof|professeur|docteur)\s+)",
+    re.IGNORECASE,
+)
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip(" .:-–—*")
+    while True:
+        stripped = _HONORIFIC.sub("", name, count=1)
+        if stripped == name or not stripped:
+            return name
+        name = stripped.strip(" .:-–—*")
+
+
 def _split_names(text: str) -> list[str]:
     names: list[str] = []
     for part in _NAME_SPLIT.split(text):
@@ -141,7 +199,7 @@ def _split_names(text: str) -> list[str]:
             names.extend(pieces)
         else:
             names.append(part)
-    return [n.strip(" .:-–—") for n in names if n.strip(" .:-–—")]
+    return [n for n in map(_clean_name, names) if n]
 
 
 # Credit chains: "Reporting by A; Editing by B", "(تغطية صحفية أ - إعداد ب - تحرير ج)".
@@ -163,11 +221,34 @@ def _LABEL_ONLY() -> re.Pattern[str]:
     return re.compile(rf"(?:{_alternation(lexicon.furniture('byline_labels'))})")
 
 
+_PHOTOGRAPHER = re.compile(r"^(?:تصوير|عدس[ةه]|photo\s+by|photographer)(?![^\W\d_])")
+# "(تصوير: كريم جمال) جانب من الزحام": a bracketed credit with the caption after it.
+_BRACKETED_LEAD = re.compile(r"^\s*[(\[][^()\[\]]{1,80}[)\]]\s*\S")
+
+
+def is_bracketed_credit(line: str) -> bool:
+    """ "(تصوير: محمد السماني)", "(Photo: AFP) caption…": a photo or byline credit in
+    brackets, alone or heading a caption, which inside a body is a picture's furniture."""
+    stripped = line.strip()
+    if not stripped.startswith(("(", "[")):
+        return False
+    close = max(stripped.find(")"), stripped.find("]"))
+    inner = normalize_for_match(stripped[1:close]) if close > 0 else ""
+    if not inner:
+        return False
+    if is_photo_credit(inner) or _PHOTOGRAPHER.match(inner):
+        return True
+    # A writer's credit in brackets closing a story is a byline; with text after, a caption.
+    return _byline().match(inner) is not None and bool(stripped[close + 1 :].strip())
+
+
 def byline_names(line: str, norm: str) -> list[str] | None:
     """Author names of a byline line ("كتب: أحمد علي", "Reporting by X; Editing by Y"), or
     None when the line is not one."""
     if len(line.split()) > _MAX_CREDIT_WORDS or line.rstrip().endswith((".", "؟", "?", "!")):
         return None
+    if _BRACKETED_LEAD.match(line):
+        return None  # a caption headed by its credit, not a byline
     names: list[str] = []
     # Credit chains: several labels in one line, each with its names.
     for piece in _pieces(line):
@@ -341,14 +422,20 @@ _AFTER_CONJUNCTION = frozenset(
 )
 
 
-_EDITOR_INITIALS = re.compile(
-    r"^(?:[(]?(?:النهاية|انتهى|end)[)]?\s*)?[^\W\d_]{1,3}(?:\s*[./]\s*[^\W\d_]{1,3}|\s[^\W\d_]{1,3}){0,8}\.?$"
+_INITIALS = r"[^\W\d_]{1,3}(?:\s*[./]+\s*[^\W\d_]{1,3}|\s[^\W\d_]{1,3}){0,8}\.?"
+_END_WORD = r"[(\[-–—]*\s*(?:النهاي[ةه]|انتهي|end|enditem|fin)\s*[)\]-–—]*"
+_EDITOR_INITIALS = re.compile(rf"^(?:{_END_WORD}\s*)?{_INITIALS}$|^{_END_WORD}$", re.IGNORECASE)
+# "--(بترا) ع ا/ف ق", "(Petra) R.A./ H.F.", "- واس -": an agency's sign-off with its desk's
+# initials; the caller checks that the brackets hold an agency.
+DESK_TRAILER = re.compile(
+    rf"^[-–—\s]*[(\[/]\s*(?P<agency>[^()\[\]/]{{1,40}}?)\s*[)\]/]\s*(?:{_INITIALS})?\s*$"
 )
 
 
 def is_editor_initials(line: str) -> bool:
-    """ "ع.م", "ب ص/ع ش/ح ح", "mk/ab": the desk's initials closing a wire story."""
-    return len(line) <= 30 and _EDITOR_INITIALS.match(line.strip()) is not None
+    """ "ع.م", "ب ص/ع ش/ح ح", "mk/ab", "(النهاية)", "Enditem": the desk's sign-off closing a
+    wire story."""
+    return len(line) <= 30 and _EDITOR_INITIALS.match(normalize_for_match(line.strip())) is not None
 
 
 def is_continuation(line: str) -> bool:

@@ -25,7 +25,15 @@ from datetime import UTC, date, datetime
 
 from streams.nlp import furniture
 from streams.nlp.arabic import normalize_for_match
-from streams.nlp.credits import Lead, credit_line, find_lead, infer_year, trailing_credit
+from streams.nlp.credits import (
+    Lead,
+    agency_named,
+    credit_line,
+    find_lead,
+    infer_year,
+    place_date_line,
+    trailing_credit,
+)
 from streams.nlp.datelines import DateLine, match_date_line
 from streams.nlp.lexicon import AgencyEntry
 from streams.records import (
@@ -140,6 +148,42 @@ _CAPTION_CREDIT = re.compile(r"[(（][^()（）]{1,40}[)）]\s*$")
 _MAX_CAPTION_WORDS = 30
 
 
+_DIGIT = re.compile(r"\d")
+# "عمّان: سليم الخطيب", "Beirut: Jane Roe": a city, a colon and a two- to four-word name on
+# a line of its own between the headline and the body (Asharq Al-Awsat's byline).
+_L = r"(?:[^\W\d_]|[\u064b-\u065f\u0670\u0640])+"  # a word, diacritics and tatweel included
+_PLACE_BYLINE = re.compile(rf"^(?P<place>{_L}(?:\s{_L})?)\s*:\s*(?P<name>{_L}(?:[\s.'-]+{_L}){{1,3}})$")
+
+
+def _place_byline(line: str) -> list[str] | None:
+    m = _PLACE_BYLINE.match(line.strip(_STRIP))
+    if m is None or normalize_for_match(m["place"]) in _NOT_PLACE_WORDS:
+        return None
+    return [m["name"]]
+
+
+# Words before a colon that make a line a label or a quotation, not "CITY: NAME".
+_NOT_PLACE_WORDS = frozenset(
+    normalize_for_match(w)
+    for w in ("عاجل", "قال", "قالت", "المصدر", "خاص", "تحديث", "breaking", "update", "urgent")
+)
+
+
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright|حقوق)", re.IGNORECASE)
+
+
+def _is_story_end(line: str, norm: str) -> bool:
+    """A wire story's closing line: copyright, desk initials or the agency's sign-off."""
+    if len(line) > MAX_CHROME_CHARS:
+        return False
+    if _COPYRIGHT.match(line.strip()) or furniture.is_editor_initials(line):
+        return True
+    trailer = furniture.DESK_TRAILER.match(line)
+    return (trailer is not None and agency_named(trailer["agency"]) is not None) or (
+        len(line.split()) <= 4 and agency_named(line) is not None
+    )
+
+
 def _is_caption(line: str) -> bool:
     """A photo caption: a line ending with an agency credit in brackets and no full stop."""
     m = _CAPTION_CREDIT.search(line)
@@ -168,6 +212,11 @@ class _Page:
         self.credit: Lead | None = None  # a line that is only a dateline or credit
         self.credit_text = ""
         self.credits: list[tuple[Lead, str]] = []
+        self.credit_lines: dict[str, int] = {}  # credit line -> its index in ``lines``
+        self.place_date: Lead | None = None  # "DATE - CITY" on its own line
+        self.trailer_agency: AgencyEntry | None = None  # "--(بترا) ع ا/ف ق"
+        self.first_body_line: int | None = None
+        self.credit_in_body = False
         self.source_agency: AgencyEntry | None = None
         self.authors: list[str] = []
         self.tags: list[str] = []
@@ -176,6 +225,7 @@ class _Page:
         self.body: list[str] = []
         self.entries: list[tuple[int, str, str]] = []  # body index, time, text
         self.pending_time: str | None = None
+        self.pending_line = ""  # the time's own line, furniture if no text follows it
         self.related: list[RelatedArticle] = []
         self.boilerplate: list[str] = []
         self.in_related = False
@@ -203,6 +253,8 @@ class _Page:
         i = 0
         while i < len(self.lines):
             i = self.feed(i)
+        if self.pending_time is not None:
+            self.boilerplate.append(self.pending_line)
 
     def feed(self, i: int) -> int:
         line = self.lines[i]
@@ -259,17 +311,20 @@ class _Page:
         return furniture.MARKER.match(norm) is not None
 
     def _main_chrome_follows(self, k: int) -> bool:
-        """Whether the article's own tag line comes after line ``k`` before
-        any other "read also" marker: then what follows the link is still the article."""
+        """Whether the article's own tag line or end-of-story trailer ("© AFP", "(النهاية)",
+        desk initials, the agency's sign-off) comes after line ``k`` before any other "read
+        also" marker: then what follows the link is still the article."""
         for line in self.lines[k:]:
+            if _is_ignorable(line):
+                continue
             norm = _LEAD_SYMBOLS.sub("", normalize_for_match(line[:_HEAD_CHARS]))
             if furniture.MARKER.match(norm):
                 return False
-            if furniture.TAG_LABEL.match(norm):
+            if furniture.TAG_LABEL.match(norm) or _is_story_end(line, norm):
                 return True
         return False
 
-    def _chrome(self, line: str, norm: str, short: bool) -> bool:
+    def _chrome(self, line: str, norm: str, short: bool, i: int) -> bool:
         """Handle date, source, tag, byline, credit and boilerplate lines; True when it was one."""
         # A tag line may list many tags, a date line may carry two labelled dates: both can
         # exceed the word limit of prompts, so only their character limits apply.
@@ -296,11 +351,22 @@ class _Page:
                 else:
                     self.date_line = self.date_line or dateline
             return True
+        if short:
+            place_date = place_date_line(line)
+            if place_date is not None:
+                if main and self.place_date is None:
+                    self.place_date = place_date
+                return True
+        if len(line.split()) <= _MAX_CAPTION_WORDS and (
+            _is_caption(line) or (self.body and furniture.is_bracketed_credit(line))
+        ):
+            self.boilerplate.append(line)  # a picture's caption or credit inside the body
+            return True
         if not short and len(line) > MAX_TITLE_CHARS:
             return False
-        return self._short_chrome(line, norm, short, main)
+        return self._short_chrome(line, norm, short, main, i)
 
-    def _short_chrome(self, line: str, norm: str, short: bool, main: bool) -> bool:
+    def _short_chrome(self, line: str, norm: str, short: bool, main: bool, i: int) -> bool:
         names = furniture.byline_names(line, norm)
         if names is not None:
             if main:
@@ -315,24 +381,31 @@ class _Page:
             return True
         if not short:
             return False
-        if (
-            furniture.is_photo_credit(norm)
-            or furniture.is_boilerplate(norm)
-            or furniture.is_editor_initials(line)
-            or _is_caption(line)
-        ):
+        if furniture.is_photo_credit(norm) or furniture.is_boilerplate(norm):
             self.boilerplate.append(line)
             return True
         if _LETTERS_ONLY.sub("", norm) in _GENERIC_CREDITS:
             if main and self.generic_credit is None:
                 self.generic_credit = line.strip(_STRIP + "()-–—")
             return True
+        # An agency's name alone ("APS", "واس") is a credit before it is a desk's initials.
         credit = credit_line(line)
         if credit is not None:
             if main:
                 self.credits.append((credit, line))
+                self.credit_lines.setdefault(line, i)
                 if self.credit is None:
                     self.credit, self.credit_text = credit, line
+            return True
+        trailer = furniture.DESK_TRAILER.match(line)
+        entry = agency_named(trailer["agency"]) if trailer else None
+        if entry is not None:
+            if main and self.trailer_agency is None:
+                self.trailer_agency = entry
+            self.boilerplate.append(line)
+            return True
+        if furniture.is_editor_initials(line):
+            self.boilerplate.append(line)
             return True
         return False
 
@@ -348,7 +421,7 @@ class _Page:
             self._set_source(line.rstrip("."))
             return
         self.source_pending = False
-        if self._chrome(line, norm, short):
+        if self._chrome(line, norm, short, i):
             return
         if self.tags_open:
             if _is_tag_like(line):
@@ -366,7 +439,37 @@ class _Page:
         if line == self.title:
             self.boilerplate.append(line)  # pages often repeat the headline above the body
             return
+        if self.title is not None and not self.body and short:
+            names = _place_byline(line)
+            if names is not None and self._paragraph_follows(i):
+                self.authors.extend(n for n in names if n not in self.authors)
+                return
+            if self._outlet_line(line, i):
+                self.boilerplate.append(line)
+                return
+        if self.first_body_line is None:
+            self.first_body_line = i
         self._body_line(line)
+
+    def _paragraph_follows(self, i: int) -> bool:
+        k = self._next_content(i + 1)
+        return k < len(self.lines) and not _is_short(self.lines[k])
+
+    def _outlet_line(self, line: str, i: int) -> bool:
+        """ "الشروق أونلاين" between the headline and the date or byline: the outlet's name."""
+        if len(line.split()) > _MAX_LABEL_WORDS or _SENTENCE_END.search(line) or _DIGIT.search(line):
+            return False
+        k = self._next_content(i + 1)
+        if k >= len(self.lines):
+            return False
+        after = self.lines[k]
+        norm = normalize_for_match(after)
+        return _is_short(after) and (
+            match_date_line(after) is not None
+            or place_date_line(after) is not None
+            or furniture.byline_names(after, norm) is not None
+            or credit_line(after) is not None
+        )
 
     def _section_label(self, line: str, norm: str, short: bool, i: int) -> bool:
         if not short:
@@ -387,7 +490,10 @@ class _Page:
         if live is not None:
             time, text = live
             if text is None:
+                if self.pending_time is not None:
+                    self.boilerplate.append(self.pending_line)  # a time with no text
                 self.pending_time = time  # the entry's text is the next paragraph
+                self.pending_line = line
                 return
             self.body.append(line)
             self.entries.append((len(self.body) - 1, time, text))
@@ -398,7 +504,11 @@ class _Page:
             self.pending_time = None
 
     def _feed_related(self, line: str, norm: str, short: bool) -> None:
-        if self._chrome(line, norm, short):
+        placed = len(self.boilerplate)
+        if self._chrome(line, norm, short, -1):
+            if len(self.boilerplate) == placed:
+                # A glued article's own date, byline, tags or credit: furniture of the page.
+                self.boilerplate.append(line)
             return
         if is_title_like(line):
             self.related.append({"title": line, "body": []})
@@ -430,6 +540,11 @@ def _body_offset(page: _Page, index: int) -> int:
     return offset + sum(len(p) + 1 for p in page.body[:index])
 
 
+def _shift(page: _Page, span: tuple[int, int]) -> tuple[int, int]:
+    offset = _body_offset(page, 0)
+    return offset + span[0], offset + span[1]
+
+
 def _find_lead(page: _Page) -> tuple[int, Lead] | None:
     for index, paragraph in enumerate(page.body[:2]):
         lead = find_lead(paragraph)
@@ -447,9 +562,12 @@ def _agency(page: _Page, lead: tuple[int, Lead] | None) -> AgencyCredit | None:
             return _agency_credit(found.agency, page.body[index][a:b], (offset + a, offset + b))
     if page.credit is not None and page.credit.agency is not None:
         a, b = page.credit.agency_span or (0, len(page.credit_text))
-        return _agency_credit(page.credit.agency, page.credit_text[a:b], None)
+        span = (a, b) if page.credit_in_body else None  # the credit is body[0]
+        return _agency_credit(page.credit.agency, page.credit_text[a:b], span and _shift(page, span))
     if page.source_agency is not None and page.source is not None:
         return _agency_credit(page.source_agency, page.source, None)
+    if page.trailer_agency is not None:
+        return _agency_credit(page.trailer_agency, page.trailer_agency.code, None)
     if page.body:
         trailing = trailing_credit(page.body[-1])
         if trailing is not None:
@@ -483,7 +601,7 @@ def _published(
             month_day = (int(value[5:7]), int(value[8:10]))
             value = _with_year(value, infer_year(month_day, ref))
         return value, line.hijri, {"source": "page", "year": line_year}
-    for source, found in (("dateline", lead), ("credit", page.credit)):
+    for source, found in (("dateline", page.place_date), ("dateline", lead), ("credit", page.credit)):
         if found is None or found.date is None:
             continue
         dated = found.date
@@ -514,6 +632,21 @@ def _credit_bylines(page: _Page) -> None:
     page.credit, page.credit_text = plain[-1]
 
 
+def _dateline_paragraph(page: _Page) -> None:
+    """ "أنقرة/ الأناضول" alone on the line before the first paragraph: the story's dateline
+    paragraph, split from its text (Anadolu's form), so it stays in the body."""
+    if page.credit is None or page.credit.date is not None or not page.credit.city:
+        return
+    index = page.credit_lines.get(page.credit_text)
+    if index is None or page.first_body_line is None or page.title is None:
+        return
+    if page._next_content(index + 1) != page.first_body_line:
+        return
+    page.body.insert(0, page.credit_text)
+    page.entries = [(k + 1, time, text) for k, time, text in page.entries]
+    page.credit_in_body = True
+
+
 def parse_structure(
     text: str,
     *,
@@ -533,6 +666,7 @@ def parse_structure(
     if not page.related:
         page.boilerplate.extend(page.markers)  # a marker that opened nothing is furniture
     _credit_bylines(page)
+    _dateline_paragraph(page)
     lead = _find_lead(page)
     agency = _agency(page, lead)
     value, hijri, provenance = _published(page, lead[1] if lead else None, published_at, now)
