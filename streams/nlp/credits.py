@@ -63,7 +63,6 @@ _NOT_CITY = frozenset(
         "أعلن",
         "الذي",
         "التي",
-        "على",
         "من",
         "إلى",
         "عن",
@@ -93,6 +92,10 @@ _NOT_CITY = frozenset(
         "we",
     ]
 )
+
+
+# Compared as written: folded, the preposition "على" would be the name "علي".
+_NOT_CITY_AS_WRITTEN = frozenset(("على", "إلى"))
 
 
 def _key(text: str) -> str:
@@ -138,6 +141,7 @@ def _is_city(segment: str) -> bool:
         and len(segment) <= _MAX_CITY_CHARS
         and all(_CITY_WORD.match(w) for w in words)
         and not any(normalize_for_match(w) in _NOT_CITY for w in words)
+        and not any(w in _NOT_CITY_AS_WRITTEN for w in words)
     )
 
 

@@ -453,7 +453,7 @@ class _Page:
 
     def _paragraph_follows(self, i: int) -> bool:
         k = self._next_content(i + 1)
-        return k < len(self.lines) and not _is_short(self.lines[k])
+        return k < len(self.lines) and not is_title_like(self.lines[k])
 
     def _outlet_line(self, line: str, i: int) -> bool:
         """ "الشروق أونلاين" between the headline and the date or byline: the outlet's name."""
@@ -669,6 +669,11 @@ def parse_structure(
     _dateline_paragraph(page)
     lead = _find_lead(page)
     agency = _agency(page, lead)
+    for credit, line in page.credits:
+        # A second agency credit ("(رويترز)" under a SPA dateline) fills no field: furniture.
+        used = agency is not None and agency["matched"] in line
+        if not used and credit.city not in page.authors and line not in page.body:
+            page.boilerplate.append(line)
     value, hijri, provenance = _published(page, lead[1] if lead else None, published_at, now)
 
     # The page's own "المصدر:" label outranks an agency credit, which outranks a bare name.
