@@ -96,7 +96,9 @@ def _social_words() -> frozenset[str]:
 
 
 # "تابعوا الرأي على تيليغرام", "Follow Reuters on X": a follow prompt names a network last.
-_FOLLOW = re.compile(r"^(?:تابع(?:وا|ونا|ي)?|follow|suivez)\s.*\s(?:علي|عبر|في|on|sur)\s+(?P<net>.+)$")
+_FOLLOW = re.compile(
+    r"^(?:تابع(?:وا|ونا|ي)?|follow|suivez)\s.*\s(?:علي|عبر|في|on|sur)\s+(?P<net>.+)$"
+)
 # A share label before the networks: "شارك الخبر: فيسبوك - تويتر".
 _SHARE_LABEL = re.compile(
     r"^(?:شارك|مشارك[ةه]|share|partager)(?:\s+(?:الخبر|المقال|المقال[ةه]|this|article|sur|on))?\s*[:：]?"

@@ -281,9 +281,7 @@ def test_captions_inside_the_body_are_furniture(caption: str) -> None:
         ("(تغطية صحفية سامي علي - تحرير ليلى حسن)", ["سامي علي", "ليلى حسن"]),
     ],
 )
-def test_bracketed_writer_credit_closing_a_story_is_a_byline(
-    line: str, authors: list[str]
-) -> None:
+def test_bracketed_writer_credit_closing_a_story_is_a_byline(line: str, authors: list[str]) -> None:
     s = parse(TITLE_AR, TEXT_AR, P_AR, line)
     assert s["authors"] == authors
 
