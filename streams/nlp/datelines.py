@@ -7,7 +7,8 @@ label or filler vocabulary. Relative lines ("منذ 3 ساعات") cannot be res
 reference time, so they are not date lines here.
 
 Offsets are only emitted when the line names a zone, and for a named city the offset comes from
-the tz database for that local date and time (Cairo and Beirut observe summer time).
+the tz database for that local date and time (Cairo and Beirut observe summer time). The
+date forms themselves (month families, Hijri, numeric, yearless) are found by ``date_forms``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from streams.nlp import lexicon
 from streams.nlp.arabic import normalize_for_match
+from streams.nlp.date_forms import (
+    WHITESPACE,
+    DateCandidate,
+    find_candidates,
+    overlaps,
+    valid_date,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,20 +60,6 @@ class DateLine(NamedTuple):
     year_known: bool = True
     year_from_hijri: bool = False
 
-
-def _folded_names(table: dict[str, int]) -> dict[str, int]:
-    return {_WS.sub(" ", normalize_for_match(name)).strip(): n for name, n in table.items()}
-
-
-_WS = re.compile(r"\s+")
-_MONTHS: dict[str, int] = {
-    name: n
-    for family in lexicon.gregorian_months().values()
-    for name, n in _folded_names(family).items()
-}
-_HIJRI_MONTHS: dict[str, int] = _folded_names(lexicon.hijri_months())
-# Folding makes "ذو القعدة" and "ذو القعده" one key; the hamza-less spellings news also uses
-# ("جمادي الاخره") come out of the same folding.
 
 # Zone names -> IANA zone ("UTC" for Greenwich, which has no summer time).
 _ZONE_CITIES: dict[str, str] = {
@@ -112,54 +106,6 @@ _ALLOWED_WORDS = frozenset(
 )
 
 
-def _alternation(names: dict[str, int]) -> str:
-    # Longest first, so "ماي" never pre-empts "مايو"; spaces inside names match any whitespace.
-    keys = sorted(names, key=len, reverse=True)
-    return "|".join(r"\s+".join(map(re.escape, k.split())) for k in keys)
-
-
-_MON = _alternation(_MONTHS)
-_HMON = _alternation(_HIJRI_MONTHS)
-_NB = r"(?![^\W\d_])"  # not followed by a letter
-
-# Month name with an optional equivalent in another family: "كانون الثاني/يناير",
-# "يناير (كانون الثاني)".
-_MONTH_GROUP = rf"(?P<mon>{_MON}){_NB}\.?(?:\s*[/(]\s*(?:{_MON}){_NB}\s*\)?)?"
-
-_ISO_DT = re.compile(
-    r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})[t ](?P<H>\d{2}):(?P<M>\d{2})"
-    r"(?::(?P<S>\d{2})(?:\.\d{1,9})?)?(?P<tz>z|[+-]\d{2}(?::?\d{2})?)?(?![\d:])"
-)
-_YMD = re.compile(r"(?<!\d)(?P<y>\d{4})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
-_DMY_NUM = re.compile(
-    r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"
-)
-_DMY_NAME = re.compile(
-    rf"(?<![\d.])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s,.،]*(?:من\s+)?(?:شهر\s+)?{_MONTH_GROUP}"
-    rf"[\s,.،\-]*(?:عام\s+|سنة\s+|سنه\s+)?(?P<y>\d{{4}})(?!\d)"
-)
-_MDY_NAME = re.compile(
-    rf"(?<![^\W\d_]){_MONTH_GROUP}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[,،]\s*|\s+)(?P<y>\d{{4}})(?!\d)"
-)
-# Without a year (datelines "تونس 12 مارس (وات)", "RIYADH, Nov 3 (SPA)"): only where the caller
-# says a yearless date is acceptable, and the year then comes from context.
-_DM_NAME = re.compile(
-    rf"(?<![\d.])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s,.،]*(?:من\s+)?(?:شهر\s+)?{_MONTH_GROUP}"
-    r"(?![\s,.،\-]*(?:عام\s+|سن[ةه]\s+)?\d)"
-)
-_MD_NAME = re.compile(
-    rf"(?<![^\W\d_]){_MONTH_GROUP}\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:/.])"
-    r"(?![\s,،]*\d{4})"
-)
-_HIJRI = re.compile(
-    rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<mon>{_HMON}){_NB}[\s,،]*(?P<y>\d{{4}})(?!\d)"
-    r"(?:\s*(?:ه|هجري[ةه]?)(?![^\W\d_]))?"
-)
-# English wire copy writes Hijri dates month first: "Ramadan 20, 1446".
-_HIJRI_MDY = re.compile(
-    rf"(?<![^\W\d_])(?P<mon>{_HMON}){_NB}\s*(?P<d>\d{{1,2}})(?:\s*[,،]\s*|\s+)(?P<y>1[3-5]\d\d)(?!\d)"
-    r"(?:\s*(?:ah|a\.h\.|h|هـ|ه)(?![^\W\d_]))?"
-)
 _TIME = re.compile(
     r"(?<![\d:])(?P<H>\d{1,2})[:h](?P<M>\d{2})(?::(?P<S>\d{2}))?(?![\d:])"
     r"(?:\s*(?P<ap>صباحا|مساء|ظهرا|عصرا|ليلا|ص|م|a\.?m\.?|p\.?m\.?)(?![^\W\d_]))?"
@@ -182,17 +128,6 @@ _WORD = re.compile(r"[^\W\d_]+|\d+")
 _HAS_DIGIT = re.compile(r"\d")
 
 
-class _Candidate(NamedTuple):
-    start: int
-    end: int
-    day: date | None  # None for a yearless date (month and day below)
-    hijri: tuple[int, int, int] | None  # the Hijri date this candidate was written as
-    # Time and zone carried by the date itself (ISO datetimes).
-    iso_time: tuple[int, int, int] | None
-    iso_tz: str | None
-    month_day: tuple[int, int] | None = None
-
-
 class DateFound(NamedTuple):
     """The date part of a dateline segment: Gregorian day (None when the year is missing),
     month and day, the Hijri date when one was written, and the words left around it."""
@@ -205,17 +140,6 @@ class DateFound(NamedTuple):
     year_from_hijri: bool
 
 
-def _valid_date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _gregorian_year_ok(y: int) -> bool:
-    return 1900 <= y <= 2100
-
-
 @lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo | None:
     try:
@@ -223,90 +147,6 @@ def _zone(name: str) -> ZoneInfo | None:
     except (ZoneInfoNotFoundError, ValueError):
         logger.warning("time zone %s is not available", name)
         return None
-
-
-def _hijri_to_gregorian(y: int, m: int, d: int) -> date | None:
-    try:
-        from hijridate import Hijri  # Umm al-Qura tables; shipped with dateparser[calendars]
-    except ImportError:  # pragma: no cover - dependency of the project
-        return None
-    try:
-        g = Hijri(y, m, d).to_gregorian()
-    except (ValueError, OverflowError):
-        return None
-    return date(g.year, g.month, g.day)
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
-def _hijri_candidate(m: re.Match[str], y: int, mon: int, d: int) -> _Candidate | None:
-    day = _hijri_to_gregorian(y, mon, d) if 1 <= d <= 30 and 1 <= mon <= 12 else None
-    if day is None:
-        return None
-    return _Candidate(m.start(), m.end(), day, (y, mon, d), None, None)
-
-
-def _find_candidates(
-    s: str, *, yearless: bool = False
-) -> tuple[list[_Candidate], list[tuple[int, int]]]:
-    """Gregorian and Hijri dates in ``s`` (no overlaps), and spans of unusable numeric dates."""
-    found: list[_Candidate] = []
-    taken: list[tuple[int, int]] = []
-
-    for m in _ISO_DT.finditer(s):
-        day = _valid_date(int(m["y"]), int(m["m"]), int(m["d"]))
-        hh, mm, ss = int(m["H"]), int(m["M"]), int(m["S"] or 0)
-        if day is None or hh > 23 or mm > 59 or ss > 59 or not _gregorian_year_ok(day.year):
-            continue
-        tz = m["tz"]
-        found.append(_Candidate(m.start(), m.end(), day, None, (hh, mm, ss), tz))
-        taken.append(m.span())
-
-    patterns = [_HIJRI, _HIJRI_MDY, _DMY_NAME, _MDY_NAME, _YMD, _DMY_NUM]
-    if yearless:
-        patterns += [_DM_NAME, _MD_NAME]
-    for rx in patterns:
-        for m in rx.finditer(s):
-            if _overlaps(taken, m.start(), m.end()):
-                continue
-            candidate = _candidate(rx, m)
-            if candidate is None:
-                if "mon" not in m.re.groupindex and 1300 <= int(m["y"]) <= 1600:
-                    taken.append(m.span())  # an impossible numeric Hijri date: still a date
-                continue
-            found.append(candidate)
-            taken.append(m.span())
-    found.sort(key=lambda c: c.start)
-    return found, taken
-
-
-def _candidate(rx: re.Pattern[str], m: re.Match[str]) -> _Candidate | None:
-    d = int(m["d"])
-    if rx is _HIJRI or rx is _HIJRI_MDY:
-        return _hijri_candidate(m, int(m["y"]), _HIJRI_MONTHS[_WS.sub(" ", m["mon"])], d)
-    if rx is _DM_NAME or rx is _MD_NAME:
-        mon = _MONTHS[_WS.sub(" ", m["mon"])]
-        if _valid_date(2024, mon, d) is None:  # a leap year admits every real day
-            return None
-        return _Candidate(m.start(), m.end(), None, None, None, None, (mon, d))
-    y = int(m["y"])
-    if "mon" in m.re.groupindex:
-        mon = _MONTHS[_WS.sub(" ", m["mon"])]
-        day = _valid_date(y, mon, d) if _gregorian_year_ok(y) else None
-    else:
-        mon = int(m["m"])
-        if 1300 <= y <= 1600:
-            # A numeric Hijri date ("14/9/1446 هـ"): no Gregorian year is that small.
-            return _hijri_candidate(m, y, mon, d)
-        day = _valid_date(y, mon, d) if _gregorian_year_ok(y) else None
-        if day is None and rx is _DMY_NUM and _gregorian_year_ok(y):
-            # Only when day-first is impossible (e.g. 05/27/2024) read it month-first.
-            day = _valid_date(y, d, mon)
-    if day is None:
-        return None
-    return _Candidate(m.start(), m.end(), day, None, None, None)
 
 
 def _offset_str(delta: timedelta) -> str:
@@ -328,7 +168,7 @@ def _iso_tz(tz: str) -> str | None:
 
 class _Scan(NamedTuple):
     text: str
-    candidates: list[_Candidate]
+    candidates: list[DateCandidate]
     labels: list[tuple[int, int, LabelKind]]
     times: list[re.Match[str]]
     zones: list[re.Match[str]]
@@ -350,28 +190,28 @@ _RELATIVE_UPDATE = re.compile(
 
 
 def _scan(line: str, *, yearless: bool) -> _Scan | None:
-    s = _WS.sub(" ", normalize_for_match(line)).strip()
+    s = WHITESPACE.sub(" ", normalize_for_match(line)).strip()
     if "فاتح" in s:
         s = _FIRST_DAY.sub("1 ", s)
     s = _ISSUE_NUMBER.sub(" ", s)
     s = _RELATIVE_UPDATE.sub(" ", s)
-    candidates, date_spans = _find_candidates(s, yearless=yearless)
+    candidates, date_spans = find_candidates(s, yearless=yearless)
     if not candidates:
         return None
     removed: list[tuple[int, int]] = list(date_spans)
     labels: list[tuple[int, int, LabelKind]] = []
     for m in _LABELS.finditer(s):
-        if _overlaps(removed, m.start(), m.end()):
+        if overlaps(removed, m.start(), m.end()):
             continue
         labels.append((m.start(), m.end(), "updated" if m["upd"] else "published"))
         removed.append(m.span())
-    times = [m for m in _TIME.finditer(s) if not _overlaps(removed, m.start(), m.end())]
+    times = [m for m in _TIME.finditer(s) if not overlaps(removed, m.start(), m.end())]
     removed.extend(m.span() for m in times)
     zones = [
         m
         for rx in (_ZONE_OFFSET, _ZONE_NAMED)
         for m in rx.finditer(s)
-        if not _overlaps(removed, m.start(), m.end())
+        if not overlaps(removed, m.start(), m.end())
     ]
     removed.extend(m.span() for m in zones)
     residue = list(s)
@@ -381,8 +221,8 @@ def _scan(line: str, *, yearless: bool) -> _Scan | None:
     return _Scan(s, candidates, labels, times, zones, leftover)
 
 
-def _choose(scan: _Scan) -> tuple[_Candidate, LabelKind | None]:
-    def kind_of(c: _Candidate) -> LabelKind | None:
+def _choose(scan: _Scan) -> tuple[DateCandidate, LabelKind | None]:
+    def kind_of(c: DateCandidate) -> LabelKind | None:
         kind: LabelKind | None = None
         for a, _b, k in scan.labels:
             if a < c.start:
@@ -407,13 +247,13 @@ def _hijri_of(scan: _Scan) -> tuple[tuple[int, int, int], date] | None:
 def _year_from_hijri(month_day: tuple[int, int], hijri_day: date) -> int | None:
     """The year that puts a yearless Gregorian day next to its Hijri pair (within days)."""
     for year in (hijri_day.year, hijri_day.year - 1, hijri_day.year + 1):
-        day = _valid_date(year, *month_day)
+        day = valid_date(year, *month_day)
         if day is not None and abs((day - hijri_day).days) <= 3:
             return year
     return None
 
 
-def _complete(scan: _Scan, chosen: _Candidate) -> tuple[_Candidate, bool]:
+def _complete(scan: _Scan, chosen: DateCandidate) -> tuple[DateCandidate, bool]:
     """A yearless candidate with the year of its Hijri pair, if one was written."""
     if chosen.day is not None or chosen.month_day is None:
         return chosen, False
@@ -432,7 +272,7 @@ def _hijri_iso(scan: _Scan) -> str | None:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def _bounds(scan: _Scan, chosen: _Candidate) -> tuple[int, int]:
+def _bounds(scan: _Scan, chosen: DateCandidate) -> tuple[int, int]:
     """The chosen date's own stretch of the line: between the labels around it."""
     lo = max((a for a, _b, _k in scan.labels if a < chosen.start), default=0)
     hi = min((a for a, _b, _k in scan.labels if a > chosen.start), default=len(scan.text))
@@ -443,7 +283,7 @@ def _bounds(scan: _Scan, chosen: _Candidate) -> tuple[int, int]:
 PLACEHOLDER_YEAR = 2024
 
 
-def _value(scan: _Scan, chosen: _Candidate) -> tuple[str, bool, bool]:
+def _value(scan: _Scan, chosen: DateCandidate) -> tuple[str, bool, bool]:
     """ISO value of the chosen date, whether its year is known, and whether the Hijri pair
     gave it."""
     chosen, from_hijri = _complete(scan, chosen)
@@ -498,7 +338,7 @@ def date_in_segment(segment: str) -> DateFound | None:
 
 
 def _render(
-    c: _Candidate, lo: int, hi: int, times: list[re.Match[str]], zones: list[re.Match[str]]
+    c: DateCandidate, lo: int, hi: int, times: list[re.Match[str]], zones: list[re.Match[str]]
 ) -> str:
     assert c.day is not None
     day_iso = c.day.isoformat()
