@@ -84,6 +84,15 @@ def _require_arabic(language: str | None) -> None:
         raise StageSkipped(f"Arabic-only stage; the article language is {language or 'unknown'}")
 
 
+# Dates and quotes also read the region's English and French wire copy.
+_WIRE_LANGUAGES = frozenset(("ar", "en", "fr"))
+
+
+def _require_wire_language(language: str | None) -> None:
+    if language not in _WIRE_LANGUAGES:
+        raise StageSkipped(f"stage reads Arabic, English and French; the article is {language}")
+
+
 def _load_model(stage: str, clitic_schemes: tuple[str, ...]) -> Any:
     # Imported here: the CAMeL modules read their data catalogue at import time, and ner and
     # sentiment pull in torch, which a worker without those stages should never load.
@@ -236,13 +245,20 @@ def enrich(
 
         return guarded
 
-    out["dates"] = run_stage(runs, "dates", arabic(lambda: extract_dates(text, published_at)), [])
+    def wire(step: Callable[[], T]) -> Callable[[], T]:
+        def guarded() -> T:
+            _require_wire_language(language)
+            return step()
+
+        return guarded
+
+    out["dates"] = run_stage(runs, "dates", wire(lambda: extract_dates(text, published_at)), [])
     out["countries"] = run_stage(runs, "countries", arabic(lambda: find_countries(text)), [])
     out["entities"] = run_stage(runs, "entities", arabic(lambda: gazetteer_entities(text)), [])
     out["keywords"] = run_stage(
         runs, "keywords", arabic(lambda: top_keywords(record["sentences"])), None
     )
-    out["quotes"] = run_stage(runs, "quotes", arabic(lambda: find_quotes(text)), [])
+    out["quotes"] = run_stage(runs, "quotes", wire(lambda: find_quotes(text)), [])
 
     def duplicates() -> tuple[str | None, str | None]:
         fp = fingerprint(_body_tokens(record))

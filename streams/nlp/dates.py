@@ -5,7 +5,9 @@ and year cues, over the folded search form of the text (so "أمسِ" and "٢٠�
 offsets map back to the original. Month and weekday vocabulary comes from dateparser's Arabic
 locale data (MSA, Levantine/Iraqi and Maghrebi month families); Hijri dates are converted with
 dateparser's Hijri calendar. Parsing the spans is done here rather than by ``dateparser.parse``:
-the grammar is small and fixed, and dateparser costs ~2 ms a call.
+the grammar is small and fixed, and dateparser costs ~2 ms a call. The vocabulary lives in
+``date_words`` and the resolution rules in ``date_rules``; English and French mentions (wire
+copy in those languages) come from ``latin_dates`` and fill what the Arabic patterns left.
 
 Values carry the precision the text gives: ``2025-01-06`` (day), ``2024-07`` (month), ``2021``
 (year), and ISO week ``2025-W01`` for week phrases ("الأسبوع الماضي"). ``relative`` is true
@@ -73,6 +75,7 @@ from streams.nlp.date_words import (
     month_names,
     weekday_names,
 )
+from streams.nlp.latin_dates import latin_dates
 from streams.nlp.places import MatchingText, matching_form
 from streams.records import DateMention
 
@@ -283,10 +286,17 @@ def extract_dates(text: str, published_at: str | None) -> list[DateMention]:
             starts.insert(i, f.start)
             ends.insert(i, f.end)
             chosen.append(f)
-    chosen.sort(key=lambda f: f.start)
+    spans = [(*mt.to_original(f.start, f.end), f) for f in chosen]
+    # English and French mentions fill what the Arabic patterns left: same selection rule.
+    taken = sorted((start, end) for start, end, _f in spans)
+    for f in sorted(latin_dates(text, ref), key=lambda f: (f.start - f.end, f.start)):
+        i = bisect.bisect_right(taken, (f.start, f.end))
+        if (i == 0 or taken[i - 1][1] <= f.start) and (i == len(taken) or taken[i][0] >= f.end):
+            taken.insert(i, (f.start, f.end))
+            spans.append((f.start, f.end, f))
+    spans.sort(key=lambda item: item[0])
     mentions: list[DateMention] = []
-    for f in chosen:
-        start, end = mt.to_original(f.start, f.end)
+    for start, end, f in spans:
         mentions.append(
             DateMention(
                 text=text[start:end], value=f.value, relative=f.relative, start=start, end=end
