@@ -215,7 +215,8 @@ class _Head:
         entry = agency_named(text) if len(text) <= 60 else None
         if entry is not None:
             if self.agency is not None:
-                return False
+                # "وكالة الأنباء الكويتية (كونا)": a name and its abbreviation credit once.
+                return entry == self.agency
             self.agency = entry
             self.agency_span = (start, start + len(text))
             return True

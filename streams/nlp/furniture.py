@@ -15,6 +15,8 @@ from streams.nlp import lexicon
 from streams.nlp.arabic import normalize_for_match
 
 __all__ = [
+    "AGENCY_STAMP",
+    "COPYRIGHT_HOLDER",
     "DESK_TRAILER",
     "MARKER",
     "SOURCE_LABEL",
@@ -78,6 +80,7 @@ _BOILERPLATE = re.compile(
             # advertising and copyright
             r"^(?:اعلان|اعلانات|مساح[ةه]\s+اعلاني[ةه]|advertisement|ads?|sponsored|محتوي\s+مدفوع|publicit[ée])$",
             r"(?:جميع|كل)\s+الحقوق\s+محفوظ[ةه]|حقوق\s+النشر|all\s+rights\s+reserved|copyright|©",
+            r"^\(c\)\s",
             # navigation
             r"^(?:الرئيسي[ةه]|الصفح[ةه]\s+الرئيسي[ةه]|home|accueil)(?:\s*[>»›/|].*)?$",
             r"\s[>»›]\s.*\s[>»›]\s",
@@ -431,6 +434,17 @@ _EDITOR_INITIALS = re.compile(rf"^(?:{_END_WORD}\s*)?{_INITIALS}$|^{_END_WORD}$"
 # initials; the caller checks that the brackets hold an agency.
 DESK_TRAILER = re.compile(
     rf"^[-–—\s]*[(\[/]\s*(?P<agency>[^()\[\]/]{{1,40}}?)\s*[)\]/]\s*(?:{_INITIALS})?\s*$"
+)
+
+
+# "© 2025 AFP", "(c) Reuters 2025", "Copyright Xinhua": who holds the story's rights.
+COPYRIGHT_HOLDER = re.compile(
+    r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<holder>[^\d©]{2,40}?)[\s.,]*(?:\d{4})?\.?$",
+    re.IGNORECASE,
+)
+# KUNA's closing stamp "KUNA 051012 GMT Jan 25": the agency, a day-hour-minute group, a zone.
+AGENCY_STAMP = re.compile(
+    r"^(?P<agency>[^\W\d_]{2,10})\s+\d{6}\s*(?:gmt|utc)(?:\s+[^\W\d_]{3,9}\.?\s+\d{1,4})?$"
 )
 
 

@@ -142,7 +142,7 @@ def is_story_end(line: str, norm: str) -> bool:
         return False
     if _COPYRIGHT.match(line.strip()) or furniture.is_editor_initials(line):
         return True
-    trailer = furniture.DESK_TRAILER.match(line)
+    trailer = furniture.DESK_TRAILER.match(line) or furniture.AGENCY_STAMP.match(norm)
     return (trailer is not None and agency_named(trailer["agency"]) is not None) or (
         len(line.split()) <= 4 and agency_named(line) is not None
     )

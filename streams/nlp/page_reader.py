@@ -232,6 +232,10 @@ class PageReader:
         if not short:
             return False
         if furniture.is_photo_credit(norm) or furniture.is_boilerplate(norm):
+            holder = furniture.COPYRIGHT_HOLDER.match(line.strip())
+            entry = agency_named(holder["holder"]) if holder else None
+            if main and entry is not None and self.trailer_agency is None:
+                self.trailer_agency = entry  # "© 2025 AFP": the story's agency
             self.boilerplate.append(line)
             return True
         if LETTERS_ONLY.sub("", norm) in GENERIC_CREDITS:
@@ -247,7 +251,7 @@ class PageReader:
                 if self.credit is None:
                     self.credit, self.credit_text = credit, line
             return True
-        trailer = furniture.DESK_TRAILER.match(line)
+        trailer = furniture.DESK_TRAILER.match(line) or furniture.AGENCY_STAMP.match(norm)
         entry = agency_named(trailer["agency"]) if trailer else None
         if entry is not None:
             if main and self.trailer_agency is None:

@@ -89,12 +89,13 @@ def _agency(page: PageReader, lead: tuple[int, Lead] | None) -> AgencyCredit | N
         return _agency_credit(page.source_agency, page.source, None)
     if page.trailer_agency is not None:
         return _agency_credit(page.trailer_agency, page.trailer_agency.code, None)
-    if page.body:
-        trailing = trailing_credit(page.body[-1])
+    # A credit closing the last paragraph, or the first ("الجزائر - … (واج)").
+    for index in sorted({len(page.body) - 1, 0}, reverse=True) if page.body else ():
+        trailing = trailing_credit(page.body[index])
         if trailing is not None:
             entry, (a, b) = trailing
-            offset = _body_offset(page, len(page.body) - 1)
-            return _agency_credit(entry, page.body[-1][a:b], (offset + a, offset + b))
+            offset = _body_offset(page, index)
+            return _agency_credit(entry, page.body[index][a:b], (offset + a, offset + b))
     return None
 
 

@@ -411,3 +411,35 @@ def test_glued_article_chrome_is_kept_as_boilerplate() -> None:
     assert s["related"] == [{"title": "ارتفاع صادرات التمور إلى أوروبا", "body": [P2_AR]}]
     for line in ("كتب: أحمد علي", "نشر في: 3 مايو 2025", "الوسوم: التمور، أوروبا"):
         assert line in s["boilerplate"]
+
+
+# --- more places a credit stands --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "agency"),
+    [
+        ([TITLE_FR, "ALGER - " + TEXT_FR + " (APS)", P_FR], "APS"),
+        ([TITLE_AR, "الجزائر - " + TEXT_AR + " (واج)", P_AR], "APS"),
+        ([TITLE_AR, "نواكشوط - " + TEXT_AR + " (الوكالة الموريتانية للأنباء)", P_AR], "AMI"),
+        ([TITLE_EN, TEXT_EN, P_EN, "© 2025 AFP"], "AFP"),
+        ([TITLE_EN, TEXT_EN, P_EN, "(c) Reuters 2025"], "Reuters"),
+        ([TITLE_EN, TEXT_EN, P_EN, "Copyright Xinhua"], "XINHUA"),
+        ([TITLE_AR, TEXT_AR, "المصدر: وكالة الأنباء الكويتية (كونا)"], "KUNA"),
+        ([TITLE_AR, TEXT_AR, "المصدر: وكالة الأنباء العمانية - العمانية"], "ONA"),
+        ([TITLE_EN, "KUWAIT, Jan 5 (KUNA) -- " + TEXT_EN, "gta", "KUNA 051012 GMT Jan 25"],
+         "KUNA"),
+    ],
+)  # fmt: skip
+def test_credit_positions(lines: list[str], agency: str) -> None:
+    s = parse(*lines)
+    assert s["agency"] is not None and s["agency"]["abbreviation"] == agency
+    for line in lines[1:]:
+        assert line in s["body"] or line in s["boilerplate"] or agency in line or "المصدر" in line
+
+
+@pytest.mark.parametrize("stamp", ["KUNA 051012 GMT Jan 25", "(end) gta", "(c) 2025 Reuters"])
+def test_closing_stamps_leave_the_body(stamp: str) -> None:
+    s = parse(TITLE_EN, "KUWAIT, Jan 5 (KUNA) -- " + TEXT_EN, P_EN, stamp)
+    assert s["body"] == ["KUWAIT, Jan 5 (KUNA) -- " + TEXT_EN, P_EN]
+    assert stamp in s["boilerplate"]
