@@ -127,10 +127,12 @@ def place_byline(line: str) -> list[str] | None:
 
 
 # Words before a colon that make a line a label or a quotation, not "CITY: NAME".
-_NOT_PLACE_WORDS = frozenset(
-    normalize_for_match(w)
-    for w in ("عاجل", "قال", "قالت", "المصدر", "خاص", "تحديث", "breaking", "update", "urgent")
-)
+_NOT_PLACE_WORDS_WRITTEN = (
+    "عاجل", "قال", "قالت", "المصدر", "خاص", "حصري", "تحديث", "فيديو", "بالفيديو", "صور",
+    "بالصور", "رأي", "تحليل", "انفوجراف", "breaking", "update", "urgent", "exclusive", "video",
+    "watch", "live", "analysis", "opinion", "exclusif", "vidéo", "direct",
+)  # fmt: skip
+_NOT_PLACE_WORDS = frozenset(normalize_for_match(w) for w in _NOT_PLACE_WORDS_WRITTEN)
 
 
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright|حقوق)", re.IGNORECASE)

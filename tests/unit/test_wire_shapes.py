@@ -443,3 +443,9 @@ def test_closing_stamps_leave_the_body(stamp: str) -> None:
     s = parse(TITLE_EN, "KUWAIT, Jan 5 (KUNA) -- " + TEXT_EN, P_EN, stamp)
     assert s["body"] == ["KUWAIT, Jan 5 (KUNA) -- " + TEXT_EN, P_EN]
     assert stamp in s["boilerplate"]
+
+
+@pytest.mark.parametrize("kicker", ["حصري: خطة الحكومة الجديدة", "فيديو: لحظة افتتاح الميناء"])
+def test_kicker_above_the_body_is_not_a_byline(kicker: str) -> None:
+    s = parse(TITLE_AR, kicker, TEXT_AR, P_AR)
+    assert s["authors"] == []
