@@ -31,6 +31,7 @@ from .pipeline import Resources, enrich, run_data_stage, segment
 from .records import StageRun
 from .tally import count_dead_letter, count_hop
 from .web import views as _views  # noqa: F401 - registers the HTTP views
+from .web.readiness import CRASHES
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +135,15 @@ def _data_stage(stage: str) -> Process:
 
 def _agent(stage: str, topic: TopicT, process: Process, schema: str) -> None:
     async def agent(stream: faust.StreamT[bytes]) -> None:
-        async for event in stream.events():
-            await _hop(event, stage, process, schema)
+        try:
+            async for event in stream.events():
+                await _hop(event, stage, process, schema)
+        except Exception as error:
+            # Faust's supervisor restarts the agent; counted, it keeps /health at 503 for a
+            # while and shows on /metrics (streams.web.readiness).
+            logger.error("agent %s crashed (Faust restarts it): %r", stage, error)
+            CRASHES.record(stage, error)
+            raise
 
     agent.__name__ = agent.__qualname__ = f"{stage}_agent"
     # concurrency=1: higher values can commit past an in-flight message (faust-streaming #606).

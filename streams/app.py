@@ -24,6 +24,8 @@ from .settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
+METADATA_MAX_AGE_MS = 10_000
+
 
 def _credentials(settings: Settings) -> Any:
     protocol = settings.kafka_security_protocol
@@ -78,6 +80,10 @@ def create_app(settings: Settings) -> faust.App:
         producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
         consumer_max_fetch_size=MAX_MESSAGE_BYTES,
         consumer_auto_offset_reset="earliest",
+        # A subscribed topic that appears (or grows) while the worker runs is seen at the next
+        # metadata refresh, which makes the group rebalance: seconds, not aiokafka's 5 minutes.
+        # (`streams worker` creates every topic before subscribing: see streams.topics.)
+        consumer_metadata_max_age_ms=METADATA_MAX_AGE_MS,
         # How often offsets (and, under exactly_once, the transactions holding the outputs, so
         # what read_committed consumers see) are committed; also when the monitoring tables'
         # changes reach their changelogs (streams.tally).
@@ -94,6 +100,13 @@ def create_app(settings: Settings) -> faust.App:
         web_port=settings.web_port,
         # Faust's generic /table views would expose raw table contents; ours are in streams.web.
         web_tables_enabled=False,
+        # Faust's other default routes are off too: /router/... would list every worker's
+        # partitions to anyone; /graph, /stats-like debug views and /performance likewise.
+        # (`/` is answered by streams.web.security with a redirect to the dashboard.)
+        web_router_enabled=False,
+        web_stats_enabled=False,
+        web_graph_enabled=False,
+        web_metrics_enabled=False,
     )
 
 

@@ -44,6 +44,12 @@ class Settings:
     kafka_session_timeout: int = 10
     producer_linger_ms: int = 20
     commit_interval_ms: int = 2800
+    # --- added by r20 ---
+    # Bearer token for every web route but /health*; a secret: never printed (see redacted()).
+    web_token: str | None = field(default=None, repr=False)
+    # Topic config min.insync.replicas; None: 2 when replication_factor >= 3, else unset.
+    min_insync_replicas: int | None = None
+    # --- end r20 ---
 
     def __post_init__(self) -> None:
         if self.partitions < 1:
@@ -61,6 +67,15 @@ class Settings:
             raise SettingsError("STREAMS_PRODUCER_LINGER_MS must be 0-1000")
         if not 100 <= self.commit_interval_ms <= 60_000:
             raise SettingsError("STREAMS_COMMIT_INTERVAL_MS must be 100-60000")
+        if self.min_insync_replicas is not None and not (
+            1 <= self.min_insync_replicas <= self.replication_factor
+        ):
+            raise SettingsError(
+                "STREAMS_MIN_INSYNC_REPLICAS must be 1 to STREAMS_REPLICATION_FACTOR "
+                f"({self.replication_factor})"
+            )
+        if self.replication_factor < 1:
+            raise SettingsError("STREAMS_REPLICATION_FACTOR must be at least 1")
         if self.processing_guarantee not in GUARANTEES:
             raise SettingsError(f"STREAMS_PROCESSING_GUARANTEE must be one of {GUARANTEES}")
         if self.kafka_security_protocol not in SECURITY_PROTOCOLS:
@@ -89,7 +104,7 @@ class Settings:
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name == "kafka_password" and value:
+            if f.name in ("kafka_password", "web_token") and value:
                 value = "********"
             out[ENV_PREFIX + f.name.upper()] = str(value) if isinstance(value, Path) else value
         return out
@@ -120,7 +135,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
             continue
         if f.name == "stages":
             values[f.name] = _parse_stages(raw)
-        elif f.type == "int":
+        elif f.type in ("int", "int | None"):
             values[f.name] = _int(f.name, raw)
         elif f.name in ("data_dir", "kafka_ca_file"):
             values[f.name] = Path(raw)

@@ -1,8 +1,10 @@
 """The worker's HTTP views, registered on Faust's web server when this module is imported.
 
-``/health``, ``/stats`` (totals over all workers), ``/stats/local`` (this worker's copies, for
-the others), ``/tables``, ``/tables/{name}[?key=K]`` (a key is answered by the worker that
-holds its partition), ``/dashboard`` and its assets, and ``/metrics`` (see :mod:`.metrics`).
+``/health`` (= ``/health/ready``), ``/health/live``, ``/stats`` (totals over all workers),
+``/stats/local`` (this worker's copies, for the others), ``/tables``,
+``/tables/{name}[?key=K]`` (a key is answered by the worker that holds its partition),
+``/dashboard`` and its assets, and ``/metrics`` (see :mod:`.metrics`). Every route but
+``/health*`` needs the bearer token when ``STREAMS_WEB_TOKEN`` is set (:mod:`.security`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from faust.web import Request, Response, View
 from yarl import URL
 
 from .. import monitor
-from ..app import app
+from ..app import app, settings
 from ..settings import ALL_STAGES
-from . import cluster
+from . import cluster, security
 from . import metrics as _metrics  # noqa: F401 - registers /metrics
 
 logger = logging.getLogger(__name__)
@@ -40,18 +42,43 @@ def _error(view: View, status: int, message: str, **extra: object) -> Response:
     return view.json({"error": message, "worker": cluster.own_url(), **extra}, status=status)
 
 
-@app.page("/health")
-async def health(self: View, request: Request) -> Response:
-    """200 once this worker has input partitions and its tables are recovered, else 503."""
-    ready, reasons, assigned = cluster.health()
-    return self.json(
+def _readiness(view: View) -> Response:
+    state, assigned = cluster.readiness_now()
+    return view.json(
         {
-            "status": "ok" if ready else "unavailable",
-            "reasons": reasons,
+            "status": "ok" if state.ready else "unavailable",
+            "reasons": state.reasons,
             "assigned": assigned,
+            "agents": state.agents,
+            "unassigned": state.unassigned,
             "worker": cluster.own_url(),
         },
-        status=200 if ready else 503,
+        status=200 if state.ready else 503,
+    )
+
+
+@app.page("/health")
+async def health(self: View, request: Request) -> Response:
+    """Readiness (as ``/health/ready``): 200 when this worker can do its work, else 503."""
+    return _readiness(self)
+
+
+@app.page("/health/ready")
+async def health_ready(self: View, request: Request) -> Response:
+    """200 when every agent here runs and is subscribed, every partition of every input topic
+    is assigned to some member, nothing rebalances and the tables are recovered; else 503 with
+    the reasons."""
+    return _readiness(self)
+
+
+@app.page("/health/live")
+async def health_live(self: View, request: Request) -> Response:
+    """200 while the process and its event loop work (this answer is the proof); 503 once the
+    app has crashed. A restart is the cure for a failed liveness probe, not for readiness."""
+    crashed = bool(app.crashed)
+    return self.json(
+        {"status": "crashed" if crashed else "alive", "worker": cluster.own_url()},
+        status=503 if crashed else 200,
     )
 
 
@@ -155,3 +182,7 @@ async def dashboard_asset(self: View, request: Request, asset: str) -> Response:
     if content_type is None:
         return _error(self, 404, f"no asset {asset!r}")
     return _static(self, asset, content_type)
+
+
+# Before the server starts: aiohttp freezes the application's middlewares then.
+security.install(app.web.web_app, settings.web_token)  # type: ignore[attr-defined]
