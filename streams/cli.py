@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 
 def _fail(message: str) -> NoReturn:
-    click.secho(f"error: {message}", fg="red", err=True)
+    for line in message.splitlines() or [""]:
+        click.secho(f"error: {line}", fg="red", err=True)
     sys.exit(1)
 
 

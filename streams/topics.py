@@ -52,8 +52,12 @@ NOT_ALLOWED = {
 
 
 class TopicError(RuntimeError):
-    """A topic the pipeline needs cannot be used as planned; the message is one line per
-    topic, naming it and the difference."""
+    """Topics the pipeline needs cannot be used as planned: one line per topic, naming it and
+    the difference."""
+
+    def __init__(self, lines: Sequence[str] | str) -> None:
+        self.lines = [lines] if isinstance(lines, str) else list(lines)
+        super().__init__("\n".join(self.lines))
 
 
 @dataclass(frozen=True)
@@ -354,7 +358,7 @@ async def create(settings: Settings, specs: Sequence[TopicSpec]) -> list[str]:
         elif code != TOPIC_ALREADY_EXISTS:  # another worker was first: fine
             problems.append(_creation_problem(name, code, message))
     if problems:
-        raise TopicError("; ".join(problems))
+        raise TopicError(problems)
     if created:
         logger.info("created topics %s", ", ".join(created))
     return created
@@ -418,7 +422,7 @@ async def prepare(
     differences = [d for spec in specs for d in compare(spec, found.get(spec.name))]
     fatal = [d for d in differences if d.fatal]
     if fatal:
-        raise TopicError("; ".join(d.line() for d in fatal))
+        raise TopicError([d.line() for d in fatal])
     for difference in differences:
         logger.warning("%s", difference.line())
     await wait_visible(settings, specs)
