@@ -163,3 +163,43 @@ def test_topic_with_other_partitions_or_cleanup_policy_stops_the_worker(
     asyncio.run(ensure_topics(settings, [changelog]))  # created as a plain, deleting topic
     output = _worker_fails(dict(other, STREAMS_WEB_PORT=str(free_port())), tmp_path / "b.log")
     assert f"topic {changelog}: has cleanup.policy=delete, the plan compact" in output
+
+
+def _get(port: int, path: str, token: str | None = None) -> tuple[int, bytes]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_workers_with_a_token_answer_each_other_and_nobody_else(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    token = "token-" + os.urandom(12).hex()
+    pipeline.env["STREAMS_WEB_TOKEN"] = token
+    first, second = pipeline.start_worker(), pipeline.start_worker()
+    first.wait_healthy()
+    second.wait_healthy()
+    assert _get(first.web_port, "/health/live")[0] == 200
+    for path in ("/stats", "/tables", "/metrics", "/stats/local"):
+        assert _get(first.web_port, path)[0] == 401, path
+    # /stats gathers the other worker's copy: the workers send each other the token.
+    deadline = time.monotonic() + 60
+    while True:
+        status, body = _get(first.web_port, "/stats", token)
+        stats = orjson.loads(body)
+        if status == 200 and len(stats["workers"]) == 2 and stats["complete"]:
+            break
+        assert time.monotonic() < deadline, stats["workers"]
+        time.sleep(0.5)
+    status, metrics = _get(second.web_port, "/metrics", token)
+    assert status == 200 and b"streams_agent_partitions" in metrics
+    printed = spawn(["-m", "streams.cli", "settings"], pipeline.env, tmp_path / "settings.log")
+    assert printed.wait(timeout=60) == 0
+    settings_output = (tmp_path / "settings.log").read_text()
+    assert '"STREAMS_WEB_TOKEN": "********"' in settings_output
+    for text in (settings_output, first.log.read_text(), second.log.read_text(), body.decode()):
+        assert token not in text
