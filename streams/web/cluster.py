@@ -101,10 +101,18 @@ def _input_topics() -> set[str]:
     return {topic for agent in app.agents.values() for topic in agent.channel.topics}
 
 
+def _kafka_consumer() -> Any:
+    """aiokafka's consumer inside Faust's consumer thread (None before it starts)."""
+    try:
+        return app.consumer._thread._consumer  # type: ignore[attr-defined]
+    except Exception:
+        return None
+
+
 def _subscription() -> set[str] | None:
     """The topics the Kafka consumer is subscribed to (None when it cannot say yet)."""
+    consumer = _kafka_consumer()
     try:
-        consumer = app.consumer._thread._consumer  # type: ignore[attr-defined]  # aiokafka's
         return set(consumer.subscription()) if consumer is not None else None
     except Exception:
         return None
@@ -158,12 +166,15 @@ def _group_assignment() -> dict[str, set[int]] | None:
 
 
 def _topic_partitions(topics: set[str]) -> dict[str, int | None]:
+    """Partition count of each topic in the consumer's cluster metadata (None: not in it)."""
+    consumer = _kafka_consumer()
     out: dict[str, int | None] = {}
     for topic in topics:
         try:
-            out[topic] = app.consumer.topic_partitions(topic)
+            partitions = consumer.partitions_for_topic(topic) if consumer is not None else None
         except Exception:
-            out[topic] = None
+            partitions = None
+        out[topic] = len(partitions) if partitions else None
     return out
 
 
