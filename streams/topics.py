@@ -30,13 +30,14 @@ from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import for_code
 from aiokafka.protocol.metadata import MetadataRequest
 
+from . import stages as registry
 from .kafka_client import client_options
 from .kafka_local import MAX_MESSAGE_BYTES
 from .settings import Settings
+from .stages import StageSpec
 
 logger = logging.getLogger(__name__)
 
-DATA_STAGES = ("morphology", "ner", "dialect", "sentiment")
 # Kafka's own default, written out so the plan says what a topic keeps.
 DATA_RETENTION_MS = 7 * 24 * 3600 * 1000
 REQUEST_TIMEOUT_MS = 10_000
@@ -94,11 +95,6 @@ class Difference:
         return f"topic {self.topic}: {self.what}"
 
 
-def pending_topic(settings: Settings, stage: str) -> str:
-    """The input topic of a CAMeL data-backed stage."""
-    return f"{settings.topic_enriched}.pending-{stage}"
-
-
 def changelog_topic(settings: Settings, table: str) -> str:
     """Faust's name for a table's changelog."""
     return f"{settings.app_id}-{table}-changelog"
@@ -109,19 +105,14 @@ def leader_topic(settings: Settings) -> str:
     return f"{settings.app_id}-__assignor-__leader"
 
 
-def input_topic(settings: Settings, chain: Sequence[str], stage: str) -> str:
-    if stage == "segment":
-        return settings.topic_raw
-    if stage == "enrich":
-        return settings.topic_segmented
-    return pending_topic(settings, stage)
-
-
-def output_topic(settings: Settings, chain: Sequence[str], stage: str) -> str:
-    position = list(chain).index(stage) + 1
-    if position >= len(chain):
-        return settings.topic_enriched
-    return input_topic(settings, chain, chain[position])
+def output_topic(settings: Settings, chain: Sequence[StageSpec], stage: StageSpec) -> str:
+    """Where ``stage`` sends: its own output topic, the next stage's input, or the enriched
+    topic after the last stage of the chain."""
+    if stage.output_topic is not None:
+        return stage.output_topic.format(name=stage.name, **settings.model_dump())
+    names = [spec.name for spec in chain]
+    position = names.index(stage.name) + 1
+    return chain[position].topic(settings) if position < len(chain) else settings.topic_enriched
 
 
 def min_insync_replicas(settings: Settings) -> int | None:
@@ -144,14 +135,19 @@ def _configs(settings: Settings, *, compact: bool) -> dict[str, str]:
 
 
 def plan(
-    settings: Settings, chain: Sequence[str], stages: Collection[str] | None = None
+    settings: Settings,
+    chain: Sequence[StageSpec] | None = None,
+    stages: Collection[str] | None = None,
 ) -> list[TopicSpec]:
     """The topics a worker running ``stages`` of ``chain`` reads or writes, in chain order.
 
-    ``chain`` is the whole ordered chain (``segment``, ``enrich``, then the data-backed stages
-    whose data is installed): it decides where each stage sends. ``stages`` defaults to all.
+    ``chain`` is the whole ordered chain (default: the registry's stages that can run here,
+    :func:`streams.stages.chain`): it decides where each stage sends. ``stages`` defaults to
+    all of it.
     """
-    ran = [stage for stage in chain if stages is None or stage in stages]
+    if chain is None:
+        chain = registry.chain()
+    ran = [spec for spec in chain if stages is None or spec.name in stages]
     specs: dict[str, TopicSpec] = {}
 
     def add(
@@ -178,14 +174,13 @@ def plan(
         )
 
     for stage in ran:
-        add(input_topic(settings, chain, stage), f"input of {stage}", read=True)
-        destination = output_topic(settings, chain, stage)
-        add(destination, f"output of {stage}", read=False)
+        add(stage.topic(settings), f"input of {stage.name}", read=True)
+        add(output_topic(settings, chain, stage), f"output of {stage.name}", read=False)
     add(settings.topic_deadletter, "dead letters of every stage", read=False)
     for stage in ran:
         add(
-            changelog_topic(settings, f"counters-{stage}"),
-            f"changelog of table counters-{stage}",
+            changelog_topic(settings, f"counters-{stage.name}"),
+            f"changelog of table counters-{stage.name}",
             read=True,
             compact=True,
         )

@@ -6,6 +6,7 @@ import pytest
 
 from streams.kafka_local import MAX_MESSAGE_BYTES
 from streams.settings import Settings, SettingsError, from_env
+from streams.stages import spec as stage
 from streams.topics import (
     ClusterTopic,
     TopicSpec,
@@ -15,7 +16,8 @@ from streams.topics import (
     plan,
 )
 
-CHAIN = ("segment", "enrich", "morphology", "ner")
+CHAIN = tuple(stage(name) for name in ("segment", "enrich", "morphology", "ner"))
+SHORT = tuple(stage(name) for name in ("segment", "enrich"))
 
 
 def _by_name(specs: list[TopicSpec]) -> dict[str, TopicSpec]:
@@ -59,7 +61,7 @@ def test_changelogs_are_compacted_and_data_topics_deleted_with_a_retention() -> 
 
 
 def test_a_stage_selective_worker_plans_its_input_output_and_own_tables() -> None:
-    specs = _by_name(plan(Settings(app_id="app"), ("segment", "enrich"), ["enrich"]))
+    specs = _by_name(plan(Settings(app_id="app"), SHORT, ["enrich"]))
     assert list(specs) == [
         "articles.segmented",
         "articles.enriched",
@@ -69,7 +71,7 @@ def test_a_stage_selective_worker_plans_its_input_output_and_own_tables() -> Non
         "app-duplicate-signatures-changelog",
         "app-__assignor-__leader",
     ]
-    only_segment = _by_name(plan(Settings(app_id="app"), ("segment", "enrich"), ["segment"]))
+    only_segment = _by_name(plan(Settings(app_id="app"), SHORT, ["segment"]))
     assert "app-trending-changelog" not in only_segment
     assert only_segment["articles.segmented"].purpose == "output of segment"
 
@@ -78,10 +80,10 @@ def test_min_insync_replicas_two_from_replication_three_unless_set() -> None:
     assert min_insync_replicas(Settings(replication_factor=1)) is None
     assert min_insync_replicas(Settings(replication_factor=3)) == 2
     assert min_insync_replicas(Settings(replication_factor=3, min_insync_replicas=3)) == 3
-    specs = plan(Settings(replication_factor=3), ("segment", "enrich"))
+    specs = plan(Settings(replication_factor=3), SHORT)
     assert {s.configs["min.insync.replicas"] for s in specs} == {"2"}
     assert {s.replication_factor for s in specs} == {3}
-    assert all("min.insync.replicas" not in s.configs for s in plan(Settings(), ("segment",)))
+    assert all("min.insync.replicas" not in s.configs for s in plan(Settings(), SHORT[:1]))
 
 
 def test_min_insync_replicas_from_the_environment_and_bounded() -> None:
@@ -92,8 +94,8 @@ def test_min_insync_replicas_from_the_environment_and_bounded() -> None:
 
 
 def _spec(**overrides: object) -> TopicSpec:
-    spec = _by_name(plan(Settings(app_id="app"), ("segment", "enrich")))["articles.raw"]
-    return TopicSpec(**{**spec.__dict__, **overrides})  # type: ignore[arg-type]
+    raw = _by_name(plan(Settings(app_id="app"), SHORT))["articles.raw"]
+    return TopicSpec(**{**raw.__dict__, **overrides})  # type: ignore[arg-type]
 
 
 def _found(partitions: int = 4, rf: int = 1, **configs: str) -> ClusterTopic:
@@ -101,17 +103,17 @@ def _found(partitions: int = 4, rf: int = 1, **configs: str) -> ClusterTopic:
 
 
 def test_a_topic_as_planned_has_no_difference() -> None:
-    spec = _spec()
-    assert compare(spec, _found(**spec.configs)) == []
+    planned = _spec()
+    assert compare(planned, _found(**planned.configs)) == []
 
 
 def test_missing_fewer_partitions_and_other_cleanup_policy_stop_a_worker() -> None:
-    spec = _spec()
-    (missing,) = compare(spec, None)
+    planned = _spec()
+    (missing,) = compare(planned, None)
     assert missing.fatal and missing.line() == "topic articles.raw: does not exist"
-    (fewer,) = compare(spec, _found(partitions=2))
+    (fewer,) = compare(planned, _found(partitions=2))
     assert fewer.fatal and "has 2 partitions, the plan 4" in fewer.line()
-    (policy,) = compare(spec, _found(**{"cleanup.policy": "compact"}))
+    (policy,) = compare(planned, _found(**{"cleanup.policy": "compact"}))
     assert policy.fatal
     assert policy.line() == "topic articles.raw: has cleanup.policy=compact, the plan delete"
 
@@ -124,15 +126,15 @@ def test_more_partitions_stop_a_worker_only_on_a_topic_it_reads() -> None:
 
 
 def test_lower_replication_and_other_configs_are_warnings() -> None:
-    spec = _spec(replication_factor=3)
-    differences = compare(spec, _found(rf=1, **{"max.message.bytes": "1048588"}))
+    planned = _spec(replication_factor=3)
+    differences = compare(planned, _found(rf=1, **{"max.message.bytes": "1048588"}))
     assert [d.fatal for d in differences] == [False, False]
     assert "replication factor 1, the plan 3" in differences[0].what
     assert differences[1].what == f"has max.message.bytes=1048588, the plan {MAX_MESSAGE_BYTES}"
 
 
 def test_plan_as_data_names_every_field() -> None:
-    (first, *_) = describe_plan(plan(Settings(), ("segment",)))
+    (first, *_) = describe_plan(plan(Settings(), SHORT[:1]))
     assert set(first) == {"name", "partitions", "replication_factor", "configs", "purpose"}
 
 
