@@ -151,7 +151,7 @@ def test_topic_with_other_partitions_or_cleanup_policy_stops_the_worker(
     pipe = Pipeline(env=env, tmp=tmp_path)
     settings = pipe.settings
     # The topics as another deployment made them: 4 partitions.
-    asyncio.run(prepare(settings, plan(settings, ("segment", "enrich"))))
+    asyncio.run(prepare(settings, plan(settings)))
     output = _worker_fails(
         dict(env, STREAMS_PARTITIONS="6", STREAMS_WEB_PORT=str(free_port())), tmp_path / "a.log"
     )
