@@ -203,3 +203,21 @@ def test_workers_with_a_token_answer_each_other_and_nobody_else(
     assert '"STREAMS_WEB_TOKEN": "********"' in settings_output
     for text in (settings_output, first.log.read_text(), second.log.read_text(), body.decode()):
         assert token not in text
+
+
+def test_a_stage_selective_worker_started_first_is_ready_and_joined_later(
+    pipeline: Pipeline,
+) -> None:
+    # enrich alone, before anything made articles.segmented: it creates its input itself.
+    enrich = pipeline.start_worker(stages="enrich")
+    enrich.wait_healthy()
+    status, body = _health(enrich.web_port)
+    settings = pipeline.settings
+    assert status == 200 and body["assigned"] == {
+        settings.topic_segmented: list(range(settings.partitions))
+    }
+    segment = pipeline.start_worker(stages="segment")
+    segment.wait_healthy()
+    pipeline.send([(b"selective", orjson.dumps({"id": "selective", "text": TEXT}), None)])
+    records = pipeline.consume(1, timeout=ENRICHED_WITHIN_S)
+    assert [r["id"] for r in records] == ["selective"], enrich.tail() + segment.tail()
