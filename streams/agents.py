@@ -33,12 +33,16 @@ def _sender(wiring: Wiring) -> Any:
 
 
 def _observer(wiring: Wiring) -> Any:
+    tally = wiring.tally
+    if tally is None:
+        raise RuntimeError("build_app creates the tally before the agents")
+
     def observe(outcome: Outcome) -> None:
         if outcome.error is not None:
             if outcome.delivered:
-                wiring.tally.count_dead_letter(outcome.incoming, outcome.stage, outcome.error.code)
+                tally.count_dead_letter(outcome.incoming, outcome.stage, outcome.error.code)
             return
-        wiring.tally.count_hop(
+        tally.count_hop(
             outcome.incoming,
             outcome.stage,
             outcome.record,

@@ -19,8 +19,9 @@ import faust
 import orjson
 from faust.types import EventT, TopicT
 from faust.types.tables import TableT
+from prometheus_client import CollectorRegistry
 
-from . import delivery
+from . import agents, delivery
 from .hop import HopStats
 from .kafka_client import PRODUCER_MAX_BATCH_BYTES
 from .kafka_local import MAX_MESSAGE_BYTES
@@ -28,6 +29,8 @@ from .nlp.fingerprint import DuplicateIndex
 from .pipeline import Resources
 from .settings import Settings, get_settings
 from .stages import StageSpec
+from .tally import Tally
+from .web import metrics, views
 from .web.readiness import CrashLog
 
 logger = logging.getLogger(__name__)
@@ -82,8 +85,9 @@ class Wiring:
     trending: TableT | None = None
     agents: dict[str, Any] = field(default_factory=dict)
     stats: HopStats = field(default_factory=HopStats)
-    tally: Any = None
-    registry: Any = None
+    # Set by build_app once the app and the tables exist.
+    tally: Tally | None = None
+    registry: CollectorRegistry | None = None
     # Agent crashes (streams.agents), for readiness and /metrics (streams.web.readiness).
     crashes: CrashLog = field(default_factory=CrashLog)
     # Set by `streams worker` once it has made every planned topic exist (streams.topics):
@@ -260,9 +264,6 @@ def build_app(settings: Settings, *, resources: Resources | None = None) -> Stre
     ``resources`` (default: loaded here) decides the chain: the registry's stages whose data
     is installed.
     """
-    from . import agents, tally
-    from .web import metrics, views
-
     app = create_app(settings)
     duplicate_index = _declare_duplicate_index(app, settings)
     if resources is None:
@@ -285,7 +286,7 @@ def build_app(settings: Settings, *, resources: Resources | None = None) -> Stre
         exactly_once=settings.processing_guarantee == "exactly_once",
         on_unsendable=lambda: wiring.stats.add("dropped_unsendable"),
     )
-    wiring.tally = tally.Tally(app, wiring)
+    wiring.tally = Tally(app, wiring)
     agents.declare_agents(app, wiring)
     metrics.install(app)
     views.register(app)

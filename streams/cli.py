@@ -438,6 +438,8 @@ def enrich(paths: tuple[str, ...]) -> None:
     settings = _settings()
     hop = in_process(settings, Resources())
     out = sys.stdout.buffer
+    # Each dead letter is reported below, once; the hop's own log line would repeat it.
+    logging.getLogger("streams.hop").setLevel(logging.ERROR)
 
     async def run() -> None:
         # Offsets and broker time as a worker would see them: one partition, now.

@@ -44,7 +44,7 @@ class SettingsError(ValueError):
 def _between(low: int, high: int) -> AfterValidator:
     def check(value: int) -> int:
         if not low <= value <= high:
-            raise ValueError(f"must be {low}-{high}, got {value}")
+            raise ValueError(f"must be {low}-{high}")
         return value
 
     return AfterValidator(check)
@@ -53,7 +53,7 @@ def _between(low: int, high: int) -> AfterValidator:
 def _at_least(low: int) -> AfterValidator:
     def check(value: int) -> int:
         if value < low:
-            raise ValueError(f"must be at least {low}, got {value}")
+            raise ValueError(f"must be at least {low}")
         return value
 
     return AfterValidator(check)
@@ -227,7 +227,8 @@ class Settings(BaseSettings):
 
 
 def _variable(loc: tuple[int | str, ...]) -> str:
-    return ENV_PREFIX + str(loc[0]).upper() if loc else "STREAMS_* settings"
+    # A check across fields (no loc) names its variables in its own message.
+    return ENV_PREFIX + str(loc[0]).upper() + ": " if loc else ""
 
 
 def _settings_error(exc: ValidationError) -> SettingsError:
@@ -236,7 +237,7 @@ def _settings_error(exc: ValidationError) -> SettingsError:
         message = str(error["msg"]).removeprefix("Value error, ")
         given = error.get("input")
         shown = "" if isinstance(given, (dict, SecretStr)) or given is None else f" (got {given!r})"
-        lines.append(f"{_variable(error['loc'])}: {message}{shown}")
+        lines.append(f"{_variable(error['loc'])}{message}{shown}")
     return SettingsError("; ".join(lines))
 
 

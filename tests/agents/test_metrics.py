@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import generate_latest
 
 from streams.app import StreamsApp
@@ -23,3 +25,14 @@ def test_labelled_sensors_reuse_one_child_per_label_set(app: StreamsApp) -> None
     table_ops.labels(table="table.x", operation="keys_updated").inc()
     page = generate_latest(app.wiring.registry).decode()
     assert 'faust_table_operations_total{operation="keys_updated",table="table.x"} 1.0' in page
+
+
+async def test_hop_counters_are_exported(app: StreamsApp, sent: dict[str, list[Any]]) -> None:
+    stats = app.wiring.stats
+    before = _sample(app, "streams_produced_at_rejected_total") or 0.0
+    async with app.wiring.agents["segment"].test_context() as agent:
+        await agent.put("خبر صالح.".encode(), key=b"h", headers={"x-produced-at-ms": b"not a time"})
+    assert [m["key"] for m in sent["segmented"]] == [b"h"]
+    assert _sample(app, "streams_produced_at_rejected_total") == before + 1
+    stats.add("dropped_unsendable")
+    assert (_sample(app, "streams_dropped_unsendable_total") or 0) >= 1
