@@ -83,6 +83,9 @@ class SourcePartitionTransactions(TransactionManager):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held: defaultdict[TP, list[Held]] = defaultdict(list)
+        # True once a commit ended the transactions without starting new ones (a rebalance
+        # or the shutdown), until the next assignment begins them again.
+        self.ended = False
 
     def transactional_id(self, tp: TP) -> str:
         # The same id Faust gives the producer it starts for an assigned partition.
@@ -126,9 +129,23 @@ class SourcePartitionTransactions(TransactionManager):
         return future
 
     async def commit(self, offsets: Mapping[TP, int], start_new_transaction: bool = True) -> bool:
+        if self.ended:
+            # Faust commits once more after ending the transactions at shutdown (the app's
+            # wait for its streams, then the consumer's own): there is no transaction left to
+            # send in. Nothing is sent or committed; the next owner of these partitions
+            # processes the events again, in its transactions (no loss, no duplicate).
+            logger.info("transactions ended: %d partition(s) left to the next owner", len(offsets))
+            return False
+        # Table changelog writes wait in Faust's producer buffer (``send_soon``): send them in
+        # the transactions being committed. Left there, they went out in the next ones, and at
+        # shutdown (no next transaction) they crashed the worker: "Can't send messages while
+        # not in transaction" (tests/integration/test_shutdown.py).
+        await self.app.producer.buffer.flush()
         for tp, offset in offsets.items():
             await self._publish_acknowledged(tp, offset)
-        return await super().commit(offsets, start_new_transaction=start_new_transaction)
+        committed = await super().commit(offsets, start_new_transaction=start_new_transaction)
+        self.ended = not start_new_transaction
+        return committed
 
     async def _publish_acknowledged(self, tp: TP, commit_offset: int) -> None:
         """Send the records of source events before ``commit_offset`` in ``tp``'s transaction."""
@@ -168,6 +185,7 @@ class SourcePartitionTransactions(TransactionManager):
                         RuntimeError(f"{tp} was revoked before this record's offset committed")
                     )
         await super().on_rebalance(assigned, revoked, newly_assigned)
+        self.ended = False
 
 
 def _chain(source: Any, target: asyncio.Future[Any]) -> None:
@@ -214,7 +232,10 @@ def before_commit(app: faust.App, flush: Callable[[], object]) -> None:
 
     class FlushingConsumer(base):
         async def _handle_attached(self, commit_offsets: Mapping[TP, int]) -> None:
-            flush()
+            # Not once the transactions have ended: nothing could be sent (see
+            # SourcePartitionTransactions.commit).
+            if not getattr(self.transactions, "ended", False):
+                flush()
             await super()._handle_attached(commit_offsets)
 
     app.transport.Consumer = FlushingConsumer  # type: ignore[misc]
