@@ -186,6 +186,13 @@ def _leading_agency(text: str) -> int | None:
     return None
 
 
+def _place(text: str) -> bool:
+    """ "خان يونس" after "غزة -": a second place in a dateline, not a reporter's name."""
+    from streams.nlp.places import gazetteer_entities  # the gazetteer is built on first use
+
+    return any(e["end"] - e["start"] >= len(text.strip()) for e in gazetteer_entities(text))
+
+
 class _Head:
     """The parts of a dateline head read so far; each kind at most once."""
 
@@ -235,7 +242,7 @@ class _Head:
         if _is_city(text) and self.city is None:
             self.city = text
             return True
-        if _is_city(text) and self.reporter is None and self.agency is None:
+        if _is_city(text) and self.reporter is None and self.agency is None and not _place(text):
             # "أنقرة - أحمد بوز - الأناضول:": a name between the city and the agency is the
             # reporter's; ``lead`` only accepts it when the agency does follow.
             self.reporter = text

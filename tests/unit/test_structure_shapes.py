@@ -65,6 +65,14 @@ def test_two_cities_in_a_dateline_without_an_agency_are_no_reporter() -> None:
     assert s["agency"] is None
 
 
+@pytest.mark.parametrize(
+    "head", ["غزة - خان يونس - وفا:", "رام الله/ نابلس/ وفا:", "الرياض - جدة - واس:"]
+)
+def test_a_second_place_in_a_dateline_is_no_reporter(head: str) -> None:
+    s = parse_structure(_page("برنامج جديد لدعم المشاريع الصغيرة", f"{head} {TEXT}"))
+    assert s["authors"] == []
+
+
 ENGLISH_BODY = "Oil prices rose on Monday as supply concerns mounted across the region."
 
 
