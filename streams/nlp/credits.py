@@ -131,6 +131,7 @@ class Lead:
     agency: lexicon.AgencyEntry | None
     agency_span: tuple[int, int] | None  # offsets of the credit text in the paragraph
     end: int  # where the paragraph's own text starts
+    reporter: str | None = None  # "إسطنبول/ محمد شيخ يوسف/ الأناضول": the name between
 
 
 def _is_city(segment: str) -> bool:
@@ -185,6 +186,13 @@ def _leading_agency(text: str) -> int | None:
     return None
 
 
+def _place(text: str) -> bool:
+    """ "خان يونس" after "غزة -": a second place in a dateline, not a reporter's name."""
+    from streams.nlp.places import gazetteer_entities  # the gazetteer is built on first use
+
+    return any(e["end"] - e["start"] >= len(text.strip()) for e in gazetteer_entities(text))
+
+
 class _Head:
     """The parts of a dateline head read so far; each kind at most once."""
 
@@ -193,12 +201,15 @@ class _Head:
         self.city: str | None = None
         self.agency: lexicon.AgencyEntry | None = None
         self.agency_span: tuple[int, int] | None = None
+        self.reporter: str | None = None
 
     def take(self, segment: str, start: int) -> bool:
         text = segment.strip(" ،,-–—:|")
         if not text:
             return True
-        split = _trailing_agency(text)
+        # "وكالة الأناضول" is one name, not a reporter "وكالة" before the credit "الأناضول".
+        whole = len(text) <= 60 and agency_named(text) is not None
+        split = None if whole else _trailing_agency(text)
         if split is not None and self.agency is None:
             # "رام الله 10-8-2025 وفا", "Riyadh, March 20, 2025, SPA": the credit closes the
             # segment with no separator of its own.
@@ -231,12 +242,19 @@ class _Head:
         if _is_city(text) and self.city is None:
             self.city = text
             return True
+        if _is_city(text) and self.reporter is None and self.agency is None and not _place(text):
+            # "أنقرة - أحمد بوز - الأناضول:": a name between the city and the agency is the
+            # reporter's; ``lead`` only accepts it when the agency does follow.
+            self.reporter = text
+            return True
         return False
 
     def lead(self, end: int) -> Lead | None:
         if self.date is None and self.agency is None:
             return None
-        return Lead(self.date, self.city, self.agency, self.agency_span, end)
+        if self.reporter is not None and self.agency is None:
+            return None
+        return Lead(self.date, self.city, self.agency, self.agency_span, end, self.reporter)
 
 
 def _brackets(head: str) -> list[re.Match[str]]:
@@ -287,6 +305,26 @@ def _dash_lead(paragraph: str, head: str) -> Lead | None:
             after = _AFTER_CREDIT.match(paragraph, pos + end)
             return parts.lead(after.end() if after else pos + end)
     return best
+
+
+# Anadolu's "إسطنبول/ محمد شيخ يوسف/ الأناضول:": slash-separated parts closed by a colon.
+_SLASH_HEAD = re.compile(r"^(?P<head>[^:/\n]{2,60}/[^:\n]{2,120}?)\s*:\s+")
+_SLASH = re.compile(r"\s*/\s*")
+
+
+def _slash_lead(paragraph: str, head: str) -> Lead | None:
+    m = _SLASH_HEAD.match(head)
+    if m is None or len(paragraph) - m.end() < _MIN_TEXT_CHARS:
+        return None
+    parts = _Head()
+    pos = 0
+    for sep in _SLASH.finditer(head, 0, m.end("head")):
+        if not parts.take(head[pos : sep.start()], pos):
+            return None
+        pos = sep.end()
+    if not parts.take(head[pos : m.end("head")], pos) or parts.agency is None:
+        return None
+    return parts.lead(m.end())
 
 
 _MAX_BARE_WORDS = 16
@@ -361,6 +399,7 @@ def find_lead(paragraph: str) -> Lead | None:
         _bracket_lead(paragraph, head)
         or _numeric_lead(paragraph, head)
         or _dash_lead(paragraph, head)
+        or _slash_lead(paragraph, head)
         or _bare_lead(paragraph, head)
     )
 

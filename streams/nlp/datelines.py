@@ -117,6 +117,17 @@ _ZONE_NAMED = re.compile(
     r"(?:(?:ب|حسب\s+)?(?:ال)?توقيت\s+(?P<city>[^\W\d_]+)(?:\s+(?:المكرم[ةه]|المنور[ةه]|المحلي|الرسمي))?)"
     r"|(?P<utc>(?<![^\W\d_])(?:gmt|utc)(?![^\W\d_])|ت\.\s?غ)"
 )
+# An English zone name: in brackets ("(KSA)", "(Mecca time)") or followed by "time" ("UAE
+# time"); bare only as an abbreviation after a time ("9:40 AM KSA"). A bare city name is not
+# taken, so "RIYADH, Nov 3" keeps its city.
+_LATIN_NAMES = "|".join(
+    re.escape(n).replace(r"\ ", r"\s+") for n in sorted(lexicon.zone_names(), key=len, reverse=True)
+)
+_ZONE_LATIN = re.compile(
+    rf"\(\s*(?P<bracketed>{_LATIN_NAMES})(?:\s+(?:standard\s+)?time)?\s*\)"
+    rf"|(?<![^\W\d_])(?P<timed>{_LATIN_NAMES})\s+(?:standard\s+)?time(?![^\W\d_])"
+    rf"|(?<=[\d.mM])\s*(?P<abbr>ksa|uae)(?![^\W\d_])"
+)
 _LABELS = re.compile(
     r"(?<![^\W\d_])(?:(?P<upd>modifi[ée](?:\s+le)?|mis\s+[àa]\s+jour(?:\s+le)?|اخر\s+تحديث|تاريخ\s+التحديث|تم\s+التحديث|اخر\s+تعديل|محدث|تحديث|"
     r"last\s+updated|last\s+modified|updated(?:\s+on)?)"
@@ -209,7 +220,7 @@ def _scan(line: str, *, yearless: bool) -> _Scan | None:
     removed.extend(m.span() for m in times)
     zones = [
         m
-        for rx in (_ZONE_OFFSET, _ZONE_NAMED)
+        for rx in (_ZONE_OFFSET, _ZONE_NAMED, _ZONE_LATIN)
         for m in rx.finditer(s)
         if not overlaps(removed, m.start(), m.end())
     ]
@@ -372,10 +383,13 @@ def _render(
         if oh > 14 or om > 59:
             return stamp
         return f"{stamp}{zone['sign']}{oh:02d}:{om:02d}"
-    if zone["utc"]:
+    if zone.re is _ZONE_LATIN:
+        latin = zone["bracketed"] or zone["timed"] or zone["abbr"]
+        name = lexicon.zone_names().get(WHITESPACE.sub(" ", latin))
+    elif zone["utc"]:
         return stamp + "+00:00"
-    city = zone["city"]
-    name = _ZONE_CITIES.get(city)
+    else:
+        name = _ZONE_CITIES.get(zone["city"])
     if name is None:
         return stamp  # a zone we cannot place: no offset rather than a guessed one
     if name == "UTC":

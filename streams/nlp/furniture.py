@@ -168,7 +168,7 @@ def _byline() -> re.Pattern[str]:
     )
 
 
-_NAME_SPLIT = re.compile(r"\s*(?:[،,;؛&]|\s(?:and|et)\s)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:[،,;؛&]|\s(?:and|et|و)\s)\s*")
 _AND_SPLIT = re.compile(r"\s+و(?=\S)")
 _TRAILING_PLACE = re.compile(
     r"\s+(?:in|à|from|depuis|من|في)\s+\S.*$|\s+[-–—/|]\s+\S+(?:\s+\S+)?$|\s+للنشر[ةه]\s+العربي[ةه].*$"

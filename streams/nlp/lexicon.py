@@ -95,6 +95,17 @@ def weekdays(language: str) -> dict[str, int]:
 
 
 @cache
+def zone_names() -> dict[str, str]:
+    """English zone name a date line uses ("ksa", "mecca") -> IANA zone ("UTC" for Greenwich)."""
+    table = load_data("calendar")["zone_names"]
+    if not isinstance(table, dict) or not all(
+        isinstance(k, str) and k == k.lower() and isinstance(v, str) and v for k, v in table.items()
+    ):
+        raise LexiconError("calendar.json: zone_names maps lower-case names to IANA zones")
+    return dict(table)
+
+
+@cache
 def agencies() -> tuple[AgencyEntry, ...]:
     entries = []
     for item in load_data("agencies")["agencies"]:

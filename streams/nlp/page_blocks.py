@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import cache
 
 from streams.nlp import furniture
 from streams.nlp.arabic import normalize_for_match
@@ -161,3 +162,22 @@ def is_caption(line: str) -> bool:
 
 # Generic credits that name no agency: they still say where the story came from.
 GENERIC_CREDITS = frozenset(("وكالات", "agencies", "agences"))
+
+
+@cache
+def _country_labels() -> frozenset[str]:
+    from babel import Locale
+
+    names = {
+        name
+        for language in ("ar", "en", "fr")
+        for code, name in Locale.parse(language).territories.items()
+        if len(code) == 2 and code.isalpha()
+    }
+    return frozenset(WHITESPACE.sub(" ", normalize_for_match(n)).strip() for n in names)
+
+
+def is_country_label(norm: str) -> bool:
+    """ "Saudi Arabia", "عُمان", "Émirats arabes unis": a country's name alone on a line, the
+    section a page files its story under (CLDR's territory names, from babel)."""
+    return WHITESPACE.sub(" ", norm).strip(" |/-–—>»›") in _country_labels()

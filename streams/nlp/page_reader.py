@@ -33,6 +33,7 @@ from streams.nlp.page_blocks import (
     TAG_SEPARATORS,
     WHITESPACE,
     is_caption,
+    is_country_label,
     is_ignorable,
     is_short,
     is_story_end,
@@ -333,7 +334,7 @@ class PageReader:
         k = self.next_content(i + 1)
         if k >= len(self.lines) or not is_title_like(self.lines[k]):
             return False
-        if furniture.is_section_label(norm):
+        if furniture.is_section_label(norm) or is_country_label(norm):
             return True
         # An outlet's name or a label above the headline: a short line, then a longer one.
         words = len(line.split())

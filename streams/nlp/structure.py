@@ -192,6 +192,8 @@ def parse_structure(
     _dateline_paragraph(page)
     lead = _find_lead(page)
     agency = _agency(page, lead)
+    reporters = [found.reporter for found in (lead[1] if lead else None, page.credit) if found]
+    page.authors.extend(r for r in reporters if r is not None and r not in page.authors)
     for credit, line in page.credits:
         # A second agency credit ("(رويترز)" under a SPA dateline) fills no field: furniture.
         used = agency is not None and agency["matched"] in line

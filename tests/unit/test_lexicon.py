@@ -61,3 +61,13 @@ def test_furniture_lists(kind: str) -> None:
     words = lexicon.furniture(kind)
     assert words
     assert len(words) == len(set(words)), kind
+
+
+def test_zone_names_resolve_in_the_tz_database() -> None:
+    from zoneinfo import ZoneInfo
+
+    names = lexicon.zone_names()
+    assert {"ksa", "uae", "mecca", "muscat", "cairo", "gmt"} <= set(names)
+    for name, zone in names.items():
+        assert name == name.lower().strip()
+        assert ZoneInfo(zone).key == zone
