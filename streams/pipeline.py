@@ -27,7 +27,13 @@ from .nlp.dates import extract_dates
 from .nlp.fingerprint import DuplicateIndex, fingerprint
 from .nlp.keywords import top_keywords
 from .nlp.language import detect_language
-from .nlp.places import find_countries, gazetteer_entities
+from .nlp.countries import (
+    LANGUAGES,
+    UnsupportedLanguage,
+    count_countries,
+    find_entities,
+    place_mentions_for,
+)
 from .nlp.quotes import find_quotes
 from .nlp.sentences import split_sentences
 from .nlp.structure import parse_structure
@@ -65,6 +71,8 @@ def run_stage(runs: list[StageRun], name: str, step: Callable[[], T], default: T
         status, reason = "skipped", str(exc)
     except StageUnavailable as exc:
         status, reason = "skipped", exc.reason
+    except UnsupportedLanguage as exc:
+        status, reason = "skipped", str(exc)
     except Exception as exc:
         logger.exception("stage %s failed", name)
         status, reason = "failed", f"{type(exc).__name__}: {exc}"[:500]
@@ -237,13 +245,34 @@ def enrich(
 
         return guarded
 
+    def covered(step: Callable[[], T]) -> Callable[[], T]:
+        def guarded() -> T:
+            if language not in LANGUAGES:
+                raise StageSkipped(
+                    f"stage covers {', '.join(LANGUAGES)}; the article language is "
+                    f"{language or 'unknown'}"
+                )
+            return step()
+
+        return guarded
+
     out["dates"] = run_stage(runs, "dates", arabic(lambda: extract_dates(text, published_at)), [])
-    out["countries"] = run_stage(runs, "countries", arabic(lambda: find_countries(text)), [])
-    out["entities"] = run_stage(runs, "entities", arabic(lambda: gazetteer_entities(text)), [])
-    out["keywords"] = run_stage(
-        runs, "keywords", arabic(lambda: top_keywords(record["sentences"])), None
+    # Quotes first: their speakers are people for the entities step.
+    out["quotes"] = run_stage(runs, "quotes", covered(lambda: find_quotes(text)), [])
+    out["entities"] = run_stage(
+        runs, "entities", covered(lambda: find_entities(text, language, out["quotes"])), []
     )
-    out["quotes"] = run_stage(runs, "quotes", arabic(lambda: find_quotes(text)), [])
+    out["countries"] = run_stage(
+        runs,
+        "countries",
+        covered(
+            lambda: count_countries(text, place_mentions_for(text, language), out["entities"])
+        ),
+        [],
+    )
+    out["keywords"] = run_stage(
+        runs, "keywords", covered(lambda: top_keywords(record["sentences"])), None
+    )
 
     def duplicates() -> tuple[str | None, str | None]:
         fp = fingerprint(_body_tokens(record))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 StageStatus = Literal["ok", "skipped", "failed"]
 
@@ -87,9 +87,18 @@ class DateMention(TypedDict):
     end: int
 
 
+class CountryEvidence(TypedDict):
+    text: str
+    start: int
+    end: int
+    # how the span names the country: name, city, demonym, institution
+    via: str
+
+
 class CountryMentions(TypedDict):
     code: str
     mentions: int
+    evidence: list[CountryEvidence]
 
 
 class Entity(TypedDict):

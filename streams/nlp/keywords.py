@@ -3,7 +3,15 @@
 Scoring is term frequency, normalised by the number of content tokens so scores compare across
 articles of different length, with occurrences in the first sentence (the title) counted 1.5
 times: a title names the story, but one title word must not outrank the body's main subject.
-Terms are in the search form of :func:`streams.nlp.text.normalize_text`.
+
+Terms are stems in the search form of :func:`streams.nlp.text.normalize_text`, not surface
+forms: the article and the clitics glued to it ("والدولار", "بالدولار", "الدولار") are cut by
+tashaphyne's light stemmer, restricted to those prefixes (its full affix set also cuts the
+first letter of "وزير" and "فلسطين"); its segmentation with the longest prefix that leaves a
+stem of three letters or more wins, read on the word as written so "ألمانيا" keeps its alef.
+A bare conjunction or preposition ("ودولار") is cut only when the remainder occurs in the same
+article. Page furniture ("عاجل", "اقرأ أيضا", data/keyword_furniture.txt) is dropped. English
+and French articles get lower-cased words without their stopwords.
 """
 
 from __future__ import annotations
@@ -12,7 +20,10 @@ import heapq
 import logging
 from functools import lru_cache
 
+from camel_tools.utils.dediac import dediac_ar
+
 from streams.nlp.text import normalize_token
+from streams.nlp.wordlists import read_lines
 from streams.records import Keyword, Sentence
 
 logger = logging.getLogger(__name__)
@@ -22,12 +33,8 @@ __all__ = ["top_keywords"]
 _TITLE_WEIGHT = 1.5
 _MIN_LENGTH = 2
 
-# Clitic prefixes (conjunction, preposition, article), longest first. "لل" is ل + the article
-# whose alef is dropped in writing, so its remainder gets the article back.
-_PREFIXES = (
-    "وبال", "وكال", "وفال", "ولل", "وال", "بال", "كال", "فال", "لل",
-    "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك",
-)  # fmt: skip
+# Conjunction and preposition clitics left on a stem once the article is cut, longest first.
+_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 _PREFIX_INITIALS = frozenset(prefix[0] for prefix in _PREFIXES)
 
 # Words the general list lacks but that carry no topic in news: reporting verbs, dateline
@@ -62,15 +69,46 @@ _ENGLISH_STOPWORDS_WORDS = (
 _ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORDS_WORDS)
 
 
+# Article-bearing prefixes only: a bare و/ب/ل is as often the word's own first letter.
+_ARTICLE_PREFIXES = (
+    "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "وكال", "فبال",
+)  # fmt: skip
+_MIN_STEM = 3
+
+
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     from arabicstopwords.arabicstopwords import stopwords_list  # 13k forms, with clitics
 
     words: set[str] = set(stopwords_list())
     words.update(_NEWS_STOPWORDS)
+    words.update(read_lines("keyword_furniture.txt"))
     for verb in _REPORTING_VERBS:
         words.update((verb, "و" + verb, verb + "ت", "و" + verb + "ت"))
-    return frozenset(normalize_token(word) for word in words) | _ENGLISH_STOPWORDS
+    latin = _ENGLISH_STOPWORDS | frozenset(read_lines("stopwords_fr.txt"))
+    return frozenset(normalize_token(word) for word in words) | latin
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    from tashaphyne.stemming import ArabicLightStemmer
+
+    stemmer = ArabicLightStemmer()
+    stemmer.set_prefix_list(list(_ARTICLE_PREFIXES))
+    stemmer.set_suffix_list([""])
+    return stemmer
+
+
+@lru_cache(maxsize=1 << 16)
+def arabic_stem(word: str) -> str:
+    """The word without its article and the clitics before it ("والدولار" -> "دولار")."""
+    written = dediac_ar(word)
+    stemmer = _stemmer()
+    best = 0
+    for start, _end in stemmer.segment(written):  # type: ignore[attr-defined]
+        if start > best and len(written) - start >= _MIN_STEM:
+            best = start
+    return written[best:]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -80,7 +118,10 @@ def _content_term(token: str) -> str | None:
     if len(term) < _MIN_LENGTH or term in _stopwords():
         return None
     if term.isalpha():
-        return term
+        if term.isascii() or not term[0].isascii() and "؀" <= term[0] <= "ۿ":
+            stem = normalize_token(arabic_stem(token)) if not term.isascii() else term
+            return stem if len(stem) >= _MIN_LENGTH and stem not in _stopwords() else None
+        return term.lower()
     # Latin alphanumerics name things (G20, 5G, F16); Arabic glued to digits is noise.
     return term if term.isascii() and term.isalnum() and not term.isdigit() else None
 
@@ -103,8 +144,7 @@ def _stem_candidates(term: str) -> tuple[str, ...]:
     candidates: list[str] = []
     for prefix in _PREFIXES:
         if term.startswith(prefix) and len(term) - len(prefix) >= _MIN_LENGTH:
-            rest = term[len(prefix) :]
-            candidates.append("ال" + rest if prefix.endswith("لل") else rest)
+            candidates.append(term[len(prefix) :])
     return tuple(candidates)
 
 

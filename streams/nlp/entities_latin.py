@@ -1,0 +1,218 @@
+"""People and organisations in English and French news, by the same rules as the Arabic ones.
+
+People: a capitalised name after a title or role ("President", "Foreign Minister", "M.",
+"Mme", "le ministre des Affaires étrangères"), demonyms and the role's complement skipped
+("French President Emmanuel Macron", "le président algérien Abdelmadjid Tebboune"); a chain
+of capitalised words that starts with a known given name; names from the data list of heads
+of state and government. Organisations: a capitalised chain that holds a head noun ("Central
+Bank of Egypt", "ministère de l'Intérieur", "Organisation des Nations unies") or a known name
+or abbreviation from data. News agencies are left to the agency field.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from streams.nlp.names import name_tables
+from streams.nlp.wordlists import read_lines
+from streams.records import Entity
+
+__all__ = ["latin_entities"]
+
+_TOKEN_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ\-]*\.?|[’']")
+_CONNECT = frozenset({"of", "for", "and", "de", "des", "du", "la", "l", "d", "et", "pour", "the"})
+_PARTICLES = frozenset(
+    {"bin", "ben", "al", "el", "Al", "El", "Abu", "Abou", "Ould", "ould", "Ibn", "ibn", "Abdel"}
+)
+# Lower-case words French writes inside organisation names.
+_FRENCH_NAME_ADJECTIVES = frozenset(
+    {
+        "unies", "étrangères", "mondiale", "mondial", "international", "internationale",
+        "centrale", "central", "nationale", "national", "arabe", "africaine", "africain",
+        "européenne", "islamique", "populaire", "monétaire", "générale", "sécurité", "santé",
+        "commerce", "développement", "affaires", "intérieur", "finances", "économie",
+    }
+)  # fmt: skip
+_ROLE_WORDS = frozenset(
+    {
+        "Foreign", "Affairs", "Finance", "Economy", "Interior", "Defence", "Defense", "Energy",
+        "Health", "Trade", "Industry", "Justice", "Education", "Oil", "Planning", "Investment",
+        "Tourism", "Transport", "Agriculture", "Water", "Culture", "Labour", "Labor", "State",
+        "Information", "Housing", "Environment", "Youth", "Sports", "Affaires", "étrangères",
+        "Intérieur", "Économie", "Finances", "Défense", "Santé", "Commerce", "Industrie",
+        "Justice", "Éducation", "Énergie", "Tourisme", "Transports", "Agriculture", "Culture",
+        "Travail", "Communication", "Public", "Works", "General", "Staff", "Executive", "Deputy",
+        "Acting", "former", "Former", "ancien", "Minister", "ministre", "Ministre",
+    }
+)  # fmt: skip
+_SENTENCE_STARTERS = frozenset(
+    {"The", "A", "An", "In", "On", "At", "Le", "La", "Les", "L", "Un", "Une", "Des", "Du", "De",
+     "This", "That", "But", "And", "Et", "Mais", "Selon", "According", "After", "Après"}
+)  # fmt: skip
+_MAX_NAME = 4
+_MAX_ORG = 9
+
+
+@cache
+def _latin_tables() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    from streams.nlp.places_latin import _table
+
+    demonyms = frozenset(
+        word
+        for key, entries in _table().items()
+        if len(key) == 1 and any(e.via == "demonym" for e in entries)
+        for word in key
+    )
+    return (
+        frozenset(read_lines("given_names_latin.txt")),
+        frozenset(read_lines("org_heads_latin.txt")),
+        demonyms,
+    )
+
+
+def _cap(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() or (word.isupper() and len(word) > 1)
+
+
+def _adjacent(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
+    return not text[a.end() : b.start()].strip()
+
+
+def _match(words: list[str], i: int, phrases: frozenset[tuple[str, ...]] | dict) -> int:  # type: ignore[type-arg]
+    best = 0
+    for size in range(min(6, len(words) - i), 0, -1):
+        if tuple(words[i : i + size]) in phrases:
+            return size
+    return best
+
+
+def _name_at(toks: list[re.Match[str]], text: str, i: int, titled: bool) -> int:
+    given, heads, _ = _latin_tables()
+    words = [t.group() for t in toks]
+    if i >= len(toks) or not _cap(words[i]) or words[i] in heads or words[i].isupper():
+        return 0
+    if not titled and words[i].rstrip(".") not in given:
+        return 0
+    n = 1
+    while i + n < len(toks) and n < _MAX_NAME and _adjacent(text, toks[i + n - 1], toks[i + n]):
+        word = words[i + n]
+        if word in _PARTICLES or (
+            _cap(word) and not word.isupper() and word not in heads and not word.endswith(".")
+        ):
+            n += 1
+            continue
+        if _cap(word) and word.endswith(".") and len(word) > 2:
+            n += 1  # the name ends the sentence: "... said Ahmed Attaf."
+            break
+        break
+    while n > 1 and words[i + n - 1] in _PARTICLES:
+        n -= 1
+    return n if (titled or n > 1) else 0
+
+
+def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
+    tables = name_tables()
+    _, _, demonyms = _latin_tables()
+    words = [t.group() for t in toks]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        size = _match(words, i, tables.latin_leaders)
+        if size:
+            spans.append((i, i + size))
+            i += size
+            continue
+        size = _match(words, i, tables.latin_titles)
+        start = i
+        if size:
+            start = i + size
+            while start < len(toks) and (
+                words[start] in demonyms or words[start] in _ROLE_WORDS or words[start] in _CONNECT
+                or words[start] in ("’", "'") or words[start] == ","
+            ):
+                start += 1
+            leader = _match(words, start, tables.latin_leaders)
+            if leader:
+                spans.append((start, start + leader))
+                i = start + leader
+                continue
+        n = _name_at(toks, text, start, titled=bool(size))
+        if n:
+            spans.append((start, start + n))
+            i = start + n
+        else:
+            i += 1
+    return spans
+
+
+def _organisations(toks: list[re.Match[str]], text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    tables = name_tables()
+    _, heads, demonyms = _latin_tables()
+    words = [t.group().rstrip(".") if t.group() != "M." else t.group() for t in toks]
+    orgs: list[tuple[int, int]] = []
+    agencies: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        size = _match(words, i, tables.latin_known_orgs)
+        kind = tables.latin_known_orgs.get(tuple(words[i : i + size])) if size else None
+        chain = _chain(toks, words, text, i, heads, demonyms)
+        if chain > size and any(w in heads for w in words[i : i + chain]):
+            size, kind = chain, "org"
+        if size:
+            (agencies if kind == "agency" else orgs).append((i, i + size))
+            i += size
+        else:
+            i += 1
+    return orgs, agencies
+
+
+def _chain(toks: list[re.Match[str]], words: list[str], text: str, i: int, heads: frozenset[str], demonyms: frozenset[str]) -> int:
+    """Length of the capitalised chain (with connectors) starting at token i."""
+    if not (_cap(words[i]) or words[i] in heads) or words[i] in _SENTENCE_STARTERS:
+        return 0
+    n = 1
+    while i + n < len(toks) and n < _MAX_ORG and _adjacent(text, toks[i + n - 1], toks[i + n]):
+        word = words[i + n]
+        if word in ("’", "'"):
+            n += 1
+            continue
+        if _cap(word) or word in heads or word in _FRENCH_NAME_ADJECTIVES or word in demonyms:
+            n += 1
+            if toks[i + n - 1].group().endswith("."):
+                break
+            continue
+        if word in _CONNECT and i + n + 1 < len(toks):
+            nxt = words[i + n + 1]
+            if _cap(nxt) or nxt in ("l", "la", "’", "'") or nxt in _FRENCH_NAME_ADJECTIVES:
+                n += 1
+                continue
+        break
+    while n > 1 and (words[i + n - 1] in _CONNECT or words[i + n - 1] in ("’", "'")):
+        n -= 1
+    return n
+
+
+def latin_entities(text: str, places: list[Entity] | None = None) -> list[Entity]:
+    """Persons (PER) and organisations (ORG) of an English or French text, in text order."""
+    toks = list(_TOKEN_RE.finditer(text))
+    place_spans = [(p["start"], p["end"]) for p in places or ()]
+    orgs, agencies = _organisations(toks, text)
+    found: list[Entity] = []
+    for label, spans in (("ORG", orgs), ("PER", _people(toks, text))):
+        for a, b in spans:
+            start, end = toks[a].start(), toks[b - 1].end()
+            if text[end - 1] == "." and end - start > 3 and not text[start:end].endswith(("M.", "Jr.")):
+                end -= 1
+            if any(s <= start and end <= e for s, e in place_spans):
+                continue
+            found.append(Entity(text=text[start:end], label=label, start=start, end=end, source="rules"))
+    blocked = [(toks[a].start(), toks[b - 1].end()) for a, b in agencies]
+    chosen: list[Entity] = []
+    for entity in sorted(found, key=lambda e: (e["start"], -(e["end"] - e["start"]))):
+        if (chosen and entity["start"] < chosen[-1]["end"]) or any(
+            entity["start"] < e and s < entity["end"] for s, e in blocked
+        ):
+            continue
+        chosen.append(entity)
+    return chosen
