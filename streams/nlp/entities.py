@@ -48,6 +48,23 @@ _REPORTING = frozenset(
     for w in ("قال", "أكد", "أوضح", "أضاف", "أشار", "صرح", "ذكر", "أعلن", "شدد", "دعا", "بحث")
     for s in ("", "ت", "وا")
 )
+# Words that end a name or are never one: photo credits, ordinals that are also given names
+# ("ثاني"), the honorific of a king ("خادم الحرمين").
+_NAME_STOPS = frozenset(
+    name_key(w)
+    for w in ("تصوير", "ثاني", "الثاني", "خادم", "الحرمين", "عزيز", "ابتداء", "اعتبارا", "رئيس")
+)
+# Nouns after which a name names a place: "مطار محمد الخامس", "ملعب الحسن الثاني".
+_FACILITIES = frozenset(
+    name_key(w)
+    for w in (
+        "مطار", "ملعب", "مسجد", "شارع", "جامعة", "مستشفى", "مدرسة", "ميناء", "جسر", "قاعة",
+        "مركز", "مدينة", "حي", "ساحة", "قصر", "مجمع", "طريق", "مؤسسة", "جائزة", "مهرجان",
+        "ملعبي", "مطارات", "قاعدة", "سد", "محطة", "برج", "مجمّع", "كلية", "معهد", "مكتبة",
+    )
+)  # fmt: skip
+_COUNCIL = name_key("مجلس")
+_BOARD = frozenset(name_key(w) for w in ("إدارة", "أمناء", "إدارتها", "إدارته"))
 _MAX_NAME_TOKENS = 5
 _MAX_COMPLEMENT = 6
 _MAX_ORG_TOKENS = 7
@@ -73,14 +90,20 @@ def _tokens(text: str) -> list[_Tok]:
 
 
 def _strip_clitic(key: str, tables: NameTables) -> tuple[str, int]:
+    """The word without a leading conjunction or preposition, when what remains is a word the
+    recogniser knows or carries the article; "بوخاري" and "وليد" stay whole."""
     if _known_word(key, tables):
         return key, 0
     for clitic in _CLITICS:
         rest = key[len(clitic) :]
-        if key.startswith(clitic) and len(rest) >= 2:
-            if clitic.endswith("ل") and rest.startswith("ل"):
-                return "ا" + rest, len(clitic) - 1  # لل = ل + ال
+        if not key.startswith(clitic) or len(rest) < 2:
+            continue
+        if clitic.endswith("ل") and rest.startswith("ل"):
+            return "ا" + rest, len(clitic) - 1  # لل = ل + ال
+        if rest.startswith("ال") or _known_word(rest, tables) or rest in tables.known_first_words:
             return rest, len(clitic)
+        if clitic[-1] in "لو" and len(rest) >= 3:
+            return rest, len(clitic)  # "لنقل", "وتوزيع": read as clitics inside a complement
     return key, 0
 
 
@@ -144,33 +167,60 @@ def _looks_like_verb(word: str, tables: NameTables) -> bool:
     return len(word) >= 4 and word[0] == "ي" and word not in tables.given_names
 
 
-def _family_name(word: str, tables: NameTables) -> bool:
-    """A definite word that may end a name ("السيسي", "الفالح"), not a common one."""
-    return (
-        _definite(word)
-        and not _is_stop(word, tables)
-        and word not in tables.org_heads
-        and word[2:] not in tables.org_heads
-        and word not in tables.title_first_words
-        and word not in tables.complement_stops
-        and word not in _BASM
+def _unknown_name_word(word: str, tables: NameTables) -> bool:
+    """Whether a word no list knows may still be part of a name ("بلينكن", "ميقاتي").
+
+    Not: a verb or verbal noun shape ("يستقبل", "أكد", "تعزيز"), three letters (mostly past
+    verbs and verbal nouns: "عرض", "حرص"), a feminine or plural noun ("جمهورية", "تحضيراته"),
+    or any listed function word, title or head noun."""
+    if (
+        len(word) <= 3
+        or _is_stop(word, tables)
+        or word in tables.org_heads
+        or word in tables.title_first_words
+        or word in _NAME_STOPS
+        or _looks_like_verb(word, tables)
+    ):
+        return False
+    if word.endswith(("ة", "ه", "ات", "ها", "هم", "هما", "كم", "نا")):
+        return False
+    if word[0] == "ت" and len(word) == 5 and word[3] == "ي":
+        return False  # the verbal noun pattern تفعيل: "تعزيز", "تسريع"
+    return not (word[0] == "ا" and len(word) == 4)  # أفعل: "أكد", "أعلن"
+
+
+def _family_name(word: str, tables: NameTables, *, strict: bool) -> bool:
+    """A definite word that may end a name ("السيسي", "الفالح"), not a common one; after an
+    unknown first word only a nisba ("-ي") is."""
+    if not _definite(word) or (strict and not word.endswith("ي")):
+        return False
+    return not (
+        _is_stop(word, tables)
+        or word in tables.org_heads
+        or word[2:] in tables.org_heads
+        or word in tables.title_first_words
+        or word in tables.complement_stops
+        or word in _BASM
+        or word in _NAME_STOPS
     )
+
+
+def _name_start_ok(tok: _Tok, tables: NameTables, titled: bool) -> bool:
+    first = tok.key
+    if tok.core != first:
+        return False
+    if _given(first, tables, ambiguous_ok=titled):
+        return True
+    return titled and not _definite(first) and _unknown_name_word(first, tables)
 
 
 def _name_from(toks: list[_Tok], text: str, i: int, tables: NameTables, titled: bool) -> int:
     """Number of tokens of the name starting at toks[i] (0 if none starts there)."""
+    if not _name_start_ok(toks[i], tables, titled):
+        return 0
     first = toks[i].key
-    if _is_stop(first, tables) and not _given(first, tables, ambiguous_ok=True):
-        return 0
-    if first in tables.org_heads or first in tables.title_first_words:
-        return 0
-    if _definite(first) and not _given(first, tables, ambiguous_ok=True):
-        return 0
-    if toks[i].core != first or _looks_like_verb(first, tables):
-        return 0
-    if not titled and not _given(first, tables, ambiguous_ok=False):
-        return 0
-    n, unknown = 1, 0 if _given(first, tables, ambiguous_ok=True) else 1
+    known_first = _given(first, tables, ambiguous_ok=True)
+    n, unknown = 1, 0 if known_first else 1
     expect = first in _CONNECTORS or first == _ABD
     while i + n < len(toks) and n < _MAX_NAME_TOKENS:
         tok = toks[i + n]
@@ -188,40 +238,51 @@ def _name_from(toks: list[_Tok], text: str, i: int, tables: NameTables, titled: 
         if word in _CONNECTORS or word == _ABD:
             n, expect = n + 1, True
             continue
-        if _given(word, tables, ambiguous_ok=True):
+        if _given(word, tables, ambiguous_ok=True) and word not in _NAME_STOPS:
             n += 1
             continue
         if _definite(word):
-            n += 1 if _family_name(word, tables) else 0
+            n += 1 if _family_name(word, tables, strict=not known_first) else 0
             break
-        if (
-            _is_stop(word, tables)
-            or word in tables.org_heads
-            or word in tables.title_first_words
-            or _looks_like_verb(word, tables)
-            or unknown >= 2
-        ):
+        if unknown >= 2 or not _unknown_name_word(word, tables):
             break
         unknown += 1
         n += 1
     if expect:
         n -= 1  # a name never ends on "بن" or "عبد"
-    if n <= 1 and not titled:
+    if n == 1 and not _given(first, tables, ambiguous_ok=titled):
+        return 0  # one word no list knows is too often a common noun
+    if n == 1 and not titled:
         return 0
     return max(n, 0)
+
+
+def _construct_noun(word: str, tables: NameTables) -> bool:
+    """An indefinite noun heading a role's genitive ("جمهورية كينيا", "جهاز الاستخبارات")."""
+    return word in tables.org_heads or word.endswith(("ة", "ه", "ات")) and len(word) > 3
 
 
 def _skip_complement(toks: list[_Tok], text: str, j: int, tables: NameTables) -> int:
     """Index of the first token after a role's complement ("الخارجية الأمريكي", "باسم ...")."""
     skipped = 0
     while j < len(toks) and skipped < _MAX_COMPLEMENT and _adjacent(text, toks[j - 1], toks[j]):
-        word = toks[j].key
+        tok = toks[j]
+        word, core = tok.key, tok.core
         if _given(word, tables, ambiguous_ok=False) and not _definite(word):
             break
-        if _definite(word) or word in _BASM or word in tables.org_heads or toks[j].core != word:
-            if _definite(toks[j].core) or word in _BASM or word in tables.org_heads:
-                j, skipped = j + 1, skipped + 1
-                continue
+        if (
+            _definite(core)
+            or word in _BASM
+            or word in tables.org_heads
+            or (
+                _construct_noun(word, tables)
+                and not _given(word, tables, ambiguous_ok=True)
+                and j + 1 < len(toks)
+                and _adjacent(text, tok, toks[j + 1])
+            )
+        ):
+            j, skipped = j + 1, skipped + 1
+            continue
         break
     return j
 
@@ -231,6 +292,8 @@ def _people(toks: list[_Tok], text: str, tables: NameTables, taken: list[bool]) 
     i = 0
     while i < len(toks):
         size, via_core = _match_phrase(toks, text, i, tables.leaders)
+        if size and i > 0 and toks[i - 1].core in _FACILITIES:
+            size = 0
         if size:
             start_at = toks[i].core_start if via_core else toks[i].start
             found.append(_entity(text, start_at, toks[i + size - 1].end, "PER"))
@@ -247,7 +310,8 @@ def _people(toks: list[_Tok], text: str, tables: NameTables, taken: list[bool]) 
             if _match_phrase(toks, text, start, tables.leaders)[0]:
                 i = start
                 continue
-        n = _name_from(toks, text, start, tables, titled) if not taken[start] else 0
+        after_facility = start > 0 and toks[start - 1].core in _FACILITIES
+        n = 0 if taken[start] or after_facility else _name_from(toks, text, start, tables, titled)
         if n:
             found.append(_entity(text, toks[start].start, toks[start + n - 1].end, "PER"))
             i = start + n
@@ -268,14 +332,20 @@ def _speakers(text: str, quotes: Iterable[Quote], tables: NameTables) -> list[En
         if not toks:
             continue
         first = toks[0].core
-        if not _given(first, tables, ambiguous_ok=True):
-            continue
         shifted = [
             _Tok(t.start, t.end, t.key if k else first, t.core, t.core_start)
             for k, t in enumerate(toks)
         ]
         n = _name_from(shifted, speaker, 0, tables, titled=True)
-        if n:
+        words = [t.key for t in shifted[:n]]
+        name_like = _given(first, tables, ambiguous_ok=True) or (
+            n >= 2
+            and (
+                any(w in _CONNECTORS for w in words)
+                or (_definite(words[-1]) and words[-1].endswith("ي"))
+            )
+        )
+        if n and name_like:
             found.append(_entity(text, at + toks[0].core_start, at + toks[n - 1].end, "PER"))
     return found
 
@@ -283,38 +353,71 @@ def _speakers(text: str, quotes: Iterable[Quote], tables: NameTables) -> list[En
 # --- organisations -------------------------------------------------------------------------
 
 
-def _org_complement(toks: list[_Tok], text: str, j: int, strong: bool, tables: NameTables) -> int:
-    """Tokens of a head noun's complement starting at toks[j]."""
+def _adjective(word: str) -> bool:
+    return word.endswith(("ي", "ية", "يه", "ة", "ه")) and not _definite(word)
+
+
+def _org_complement(
+    toks: list[_Tok], text: str, j: int, strong: bool, definite_head: bool, tables: NameTables
+) -> int:
+    """Tokens of a head noun's complement starting at toks[j], up to the phrase boundary."""
     n = 0
-    seen_definite = False
     while j + n < len(toks) and n < _MAX_ORG_TOKENS and _adjacent(text, toks[j + n - 1], toks[j + n]):
         tok = toks[j + n]
         word, core = tok.key, tok.core
-        if _is_stop(word, tables) or word in tables.complement_stops:
+        nxt = toks[j + n + 1] if j + n + 1 < len(toks) else None
+        followed_by_definite = (
+            nxt is not None and _adjacent(text, tok, nxt) and _definite(nxt.key)
+        )
+        if (
+            _is_stop(word, tables)
+            or word in tables.complement_stops
+            or word in tables.title_first_words
+            or core in tables.title_first_words
+        ):
             break
         if _definite(word):
             if n == 0 and not strong:
                 break
-            seen_definite = True
             n += 1
             continue
-        if n > 0 and word.startswith("لل") and core not in tables.complement_stops:
-            n += 1  # "للطاقة", "لدول": a prepositional complement
+        if definite_head and n == 0:
+            break  # "البنك" takes adjectives only: "البنك المركزي"
+        if n == 0:
+            if word != core or _given(word, tables, ambiguous_ok=True) or _looks_like_verb(word, tables):
+                break
+            if _adjective(word) and not followed_by_definite:
+                break  # "شركة صينية", "لجنة مشتركة"
+            if not strong and followed_by_definite:
+                break  # a weak head wants a proper name: "حركة حماس", not "حركة نقل البضائع"
+            n += 1
             continue
-        if n == 0 and not _given(word, tables, ambiguous_ok=True) and not _looks_like_verb(
-            word, tables
-        ):
-            n += 1  # a proper name: "حركة حماس", "شركة أرامكو"
+        if word.startswith("لل") and core not in tables.complement_stops:
+            n += 1  # "للطاقة": a prepositional complement
             continue
-        if seen_definite or n > 0:
+        starts_other = core in tables.org_heads or core[2:] in tables.org_heads or any(
+            known[0] == core for known in tables.known_orgs
+        )
+        if word != core and _definite(core) and not starts_other:
+            if core not in tables.complement_stops:
+                n += 1  # "والمغتربين": a coordinated complement
+                continue
+        if word != core and word[0] in "لو" and followed_by_definite and not starts_other:
+            n += 1  # "لنقل وتوزيع الكهرباء", "لإغاثة وتشغيل اللاجئين"
+            continue
+        if word[0] == "و" and nxt is not None and nxt.key[0] == "ل" and word != core:
             break
         break
-    while n > 0 and toks[j + n - 1].core != toks[j + n - 1].key:
-        n -= 1  # a complement never ends on a coordinated word
+    while n > 0 and toks[j + n - 1].core != toks[j + n - 1].key and not _definite(
+        toks[j + n - 1].core
+    ):
+        n -= 1  # a complement never ends on "ل"/"و" + an indefinite word
     return n
 
 
-def _organisations(toks: list[_Tok], text: str, tables: NameTables) -> tuple[list[Entity], list[tuple[int, int]]]:
+def _organisations(
+    toks: list[_Tok], text: str, tables: NameTables
+) -> tuple[list[Entity], list[tuple[int, int]]]:
     found: list[Entity] = []
     agencies: list[tuple[int, int]] = []
     i = 0
@@ -322,17 +425,30 @@ def _organisations(toks: list[_Tok], text: str, tables: NameTables) -> tuple[lis
         size, via_core = _match_phrase(toks, text, i, tables.known_orgs)
         head = toks[i].core
         bare_head = head[2:] if head.startswith("ال") else head
+        if (
+            bare_head == _COUNCIL
+            and i + 1 < len(toks)
+            and toks[i + 1].key in _BOARD
+            and not size
+        ):
+            i += 2  # "مجلس إدارة الشركة": the organisation is what follows
+            continue
         if bare_head in tables.org_heads:
-            n = _org_complement(toks, text, i + 1, tables.org_heads[bare_head] or head != bare_head, tables)
-            if head != bare_head and n and not any(_definite(toks[i + k].key) for k in range(1, n + 1)):
-                n = 0
+            definite_head = head != bare_head
+            strong = tables.org_heads[bare_head]
+            n = 0
+            if strong or not definite_head:
+                n = _org_complement(toks, text, i + 1, strong, definite_head, tables)
             if n and 1 + n > size:
                 size, via_core = 1 + n, True
         if size:
             phrase = tuple(t.key for t in toks[i : i + size])
             if via_core:
                 phrase = (toks[i].core, *phrase[1:])
-            span = (toks[i].core_start if via_core else toks[i].start, toks[i + size - 1].end)
+            end = toks[i + size - 1].end
+            if text[end : end + 1] == "+":
+                end += 1  # "أوبك+"
+            span = (toks[i].core_start if via_core else toks[i].start, end)
             if tables.known_orgs.get(phrase) == "agency" or _is_agency(phrase, tables):
                 agencies.append(span)
             else:
@@ -362,6 +478,17 @@ def _overlaps(a: Entity, spans: Iterable[tuple[int, int]]) -> bool:
     return any(a["start"] < e and s < a["end"] for s, e in spans)
 
 
+# Credit lines name the page's staff, not the story's people: "كتب: ...", "(تصوير: ...)".
+_CREDIT_RE = re.compile(
+    r"(?:^|[(\n\-–])[ \t]*(?:كتب|كتبت|بقلم|إعداد|اعداد|تصوير|تحرير|مراسل|مراسلة|متابعة|ترجمة)"
+    r"[ \t]*[:ـ\-–]?[^\n)]{0,60}"
+)
+
+
+def _credit_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _CREDIT_RE.finditer(text)]
+
+
 def arabic_entities(
     text: str, quotes: Iterable[Quote] = (), places: Iterable[Entity] = ()
 ) -> list[Entity]:
@@ -374,10 +501,13 @@ def arabic_entities(
     taken = [
         any(s < t.end and t.start < e for s, e in org_spans + place_spans) for t in toks
     ]
+    credits = _credit_spans(text)
     people = [
         p
         for p in _people(toks, text, tables, taken) + _speakers(text, quotes, tables)
-        if not _overlaps(p, org_spans) and not _overlaps(p, place_spans)
+        if not _overlaps(p, org_spans)
+        and not _overlaps(p, place_spans)
+        and not _overlaps(p, credits)
     ]
     chosen: list[Entity] = []
     for entity in sorted(people + orgs, key=lambda e: (e["start"], -(e["end"] - e["start"]))):

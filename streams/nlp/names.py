@@ -38,6 +38,7 @@ class NameTables:
     org_heads: dict[str, bool]  # head -> strong
     complement_stops: frozenset[str]
     known_orgs: dict[tuple[str, ...], str]  # phrase -> "org" or "agency"
+    known_first_words: frozenset[str]  # first words of known organisations and leaders
     leaders: frozenset[tuple[str, ...]]
     stopwords: frozenset[str]
     latin_titles: frozenset[tuple[str, ...]]
@@ -87,6 +88,7 @@ def name_tables() -> NameTables:
         },
         complement_stops=frozenset(name_key(w) for w in read_lines("org_complement_stops_ar.txt")),
         known_orgs=known,
+        known_first_words=frozenset(p[0] for p in (*known, *leaders) if p),
         leaders=frozenset(leaders),
         stopwords=_stopwords(),
         latin_titles=frozenset(tuple(t.split()) for t in read_lines("person_titles_latin.txt")),
