@@ -15,7 +15,9 @@ Matching rules:
   name whose words are a contiguous run of a longer found name of the same label counts
   as that name. A found name then matches a gold name when their word sequences are
   equal or one is a contiguous run of the other sharing at least two words; each gold
-  name is matched at most once (token containment).
+  name is matched at most once (token containment). An abbreviation found beside its full
+  name ("PIF" with "Public Investment Fund", "HCR" with "UNHCR" when the data lists both as
+  one organisation) is the same organisation and counts once, as gold writes it.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ _LABELS = {"persons": "PER", "orgs": "ORG"}
 _SPLIT_RE = re.compile(r"[\s\-‐–—_.,:;!?؟،؛'’\"«»()\[\]/]+")
 _CLITIC_RE = re.compile(r"^(?:[وف]?[بلك]?|[وف])(?=ال)|^[وف]?ل(?=ل)")
 _MAX_BYTES = 1 << 20
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "des", "du", "la", "le", "l", "d", "et"})
 
 
 @dataclass
@@ -110,12 +113,34 @@ def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(short) >= 2 and _contains(long_, short)
 
 
+def _initials(form: tuple[str, ...]) -> str:
+    return "".join(w[0] for w in form if w not in _SMALL_WORDS)
+
+
+def _aliases() -> list[set[tuple[str, ...]]]:
+    from streams.nlp.wordlists import read_table, split_values
+
+    return [
+        {normal_name(n) for n in split_values(names)}
+        for _kind, names in read_table("known_orgs.tsv", 2)
+    ]
+
+
+def _abbreviates(short: tuple[str, ...], longer: tuple[str, ...]) -> bool:
+    if len(short) != 1 or len(longer) < 2:
+        return False
+    if short[0] == _initials(longer):
+        return True
+    return any(short in group and longer in group for group in _aliases())
+
+
 def reduce_found(names: Iterable[str]) -> list[tuple[str, ...]]:
-    """Found names without those that are a contiguous run of a longer found name."""
+    """Found names without those that are a contiguous run of a longer found name, or its
+    abbreviation."""
     forms = sorted({normal_name(n) for n in names} - {()}, key=len, reverse=True)
     kept: list[tuple[str, ...]] = []
     for form in forms:
-        if not any(_contains(longer, form) for longer in kept):
+        if not any(_contains(longer, form) or _abbreviates(form, longer) for longer in kept):
             kept.append(form)
     return kept
 

@@ -43,9 +43,45 @@ _ROLE_WORDS = frozenset(
         "Intérieur", "Économie", "Finances", "Défense", "Santé", "Commerce", "Industrie",
         "Justice", "Éducation", "Énergie", "Tourisme", "Transports", "Agriculture", "Culture",
         "Travail", "Communication", "Public", "Works", "General", "Staff", "Executive", "Deputy",
-        "Acting", "former", "Former", "ancien", "Minister", "ministre", "Ministre",
+        "Acting", "former", "Former", "ancien", "Minister", "ministre", "Ministre", "Prime",
+        "Vice", "President", "Ruler", "République", "Etat", "État", "Royaume", "Gouvernement",
+        "Coopération", "Communauté", "Travaux", "Conseil", "Chief", "Officer", "Operating",
     }
 )  # fmt: skip
+# Role nouns that follow a name in apposition: "Ibrahima Sow, chercheur à ...", "Majid Al
+# Suwaidi, Chief Operating Officer of ...".
+_APPOSITIVE_ROLES = frozenset(
+    {
+        "Chief", "Executive", "Vice", "President", "Chairman", "Chairwoman", "Director",
+        "Head", "Minister", "Governor", "Secretary", "Spokesman", "Spokeswoman", "Managing",
+        "General", "Deputy", "Senior", "CEO", "chief", "head", "director", "spokesman",
+        "spokeswoman", "analyst", "economist", "professor", "researcher", "chairman",
+        "chercheur", "chercheuse", "directeur", "directrice", "ministre", "président",
+        "présidente", "analyste", "économiste", "expert", "experte", "responsable",
+        "professeur", "ambassadeur", "secrétaire", "conseiller", "conseillère", "gouverneur",
+        "maire", "wali", "chef", "PDG", "porte-parole", "patron", "fondateur", "Ambassador",
+        "Professor", "Adviser", "Advisor", "Founder", "Partner", "Economist", "Analyst",
+    }
+)  # fmt: skip
+# French heads whose names go on in lower case: "Office des changes", "Chambre des
+# représentants", "Centre marocain de conjoncture".
+_FRENCH_HEADS = frozenset(
+    {
+        "Présidence", "présidence", "Office", "Chambre", "Centre", "Confédération",
+        "Entreprise", "université", "Université", "Banque", "Société", "Commission", "Conseil",
+        "Fonds", "Agence", "Organisation", "Union", "Ligue", "Fédération", "ministère",
+        "Ministère", "Groupe", "Assemblée", "Institut", "Comité", "Cour", "Autorité",
+    }
+)  # fmt: skip
+_FRENCH_ADJECTIVE_ENDINGS = (
+    "al", "ale", "aux", "ien", "ienne", "iens", "ain", "aine", "ais", "aise", "ique", "aire",
+    "el", "elle", "if", "ive", "ée", "ées", "és", "ois", "oise", "ixte", "ienne", "ère",
+)  # fmt: skip
+_CREDIT_RE = re.compile(
+    r"(?:^|[(;\n])[ \t]*(?:Par|By|Reporting by|Editing by|Writing by|Additional reporting by"
+    r"|Reportage|Édité par|Edité par)[ \t]+[^\n;)]{0,60}",
+    re.MULTILINE,
+)
 _SENTENCE_STARTERS = frozenset(
     {"The", "A", "An", "In", "On", "At", "Le", "La", "Les", "L", "Un", "Une", "Des", "Du", "De",
      "This", "That", "But", "And", "Et", "Mais", "Selon", "According", "After", "Après"}
@@ -69,6 +105,15 @@ def _latin_tables() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         frozenset(read_lines("org_heads_latin.txt")),
         demonyms,
     )
+
+
+@cache
+def _known_orgs() -> dict[tuple[str, ...], str]:
+    """Known organisations keyed by the words this module's tokens give ("Moody", "'", "s")."""
+    return {
+        tuple(_TOKEN_RE.findall(" ".join(key))): kind
+        for key, kind in name_tables().latin_known_orgs.items()
+    }
 
 
 def _cap(word: str) -> bool:
@@ -108,7 +153,11 @@ def _name_at(toks: list[re.Match[str]], text: str, i: int, titled: bool) -> int:
         break
     while n > 1 and words[i + n - 1] in _PARTICLES:
         n -= 1
-    return n if (titled or n > 1) else 0
+    if n == 1 and words[i].rstrip(".") not in given:
+        return 0  # one capitalised word after a title is too often "République", "Etat"
+    if any(w in _ROLE_WORDS for w in words[i : i + n]):
+        return 0
+    return n
 
 
 def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
@@ -129,21 +178,51 @@ def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
             start = i + size
             while start < len(toks) and (
                 words[start] in demonyms or words[start] in _ROLE_WORDS or words[start] in _CONNECT
-                or words[start] in ("’", "'") or words[start] == ","
-            ):
+                or words[start] in ("’", "'")
+            ) and _adjacent(text, toks[start - 1], toks[start]):
                 start += 1
+            if start < len(toks) and not _adjacent(text, toks[start - 1], toks[start]):
+                gap = text[toks[start - 1].end() : toks[start].start()].strip()
+                if gap != ",":
+                    i += 1
+                    continue
             leader = _match(words, start, tables.latin_leaders)
             if leader:
                 spans.append((start, start + leader))
                 i = start + leader
                 continue
         n = _name_at(toks, text, start, titled=bool(size))
+        if not n and not size:
+            n = _appositive_name(toks, text, i)
         if n:
             spans.append((start, start + n))
             i = start + n
         else:
             i += 1
     return spans
+
+
+def _appositive_name(toks: list[re.Match[str]], text: str, i: int) -> int:
+    """A capitalised chain of two to four words followed by ", <role>": a person."""
+    given, heads, demonyms = _latin_tables()
+    words = [t.group() for t in toks]
+    if words[i] in _SENTENCE_STARTERS or words[i] in demonyms:
+        return 0
+    n = 0
+    while i + n < len(toks) and n < _MAX_NAME and (
+        words[i + n] in _PARTICLES
+        or (_cap(words[i + n]) and not words[i + n].isupper() and words[i + n] not in heads)
+    ):
+        if n and not _adjacent(text, toks[i + n - 1], toks[i + n]):
+            break
+        n += 1
+    if n < 2 or i + n >= len(toks) or words[i + n] not in _APPOSITIVE_ROLES:
+        return 0
+    if text[toks[i + n - 1].end() : toks[i + n].start()].strip() != ",":
+        return 0
+    if any(w in _ROLE_WORDS or w in _SENTENCE_STARTERS for w in words[i : i + n]):
+        return 0
+    return n
 
 
 def _organisations(toks: list[re.Match[str]], text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -154,10 +233,11 @@ def _organisations(toks: list[re.Match[str]], text: str) -> tuple[list[tuple[int
     agencies: list[tuple[int, int]] = []
     i = 0
     while i < len(toks):
-        size = _match(words, i, tables.latin_known_orgs)
-        kind = tables.latin_known_orgs.get(tuple(words[i : i + size])) if size else None
+        known = _known_orgs()
+        size = _match(words, i, known)
+        kind = known.get(tuple(words[i : i + size])) if size else None
         chain = _chain(toks, words, text, i, heads, demonyms)
-        if chain > size and any(w in heads for w in words[i : i + chain]):
+        if chain > max(size, 1) and any(w in heads for w in words[i : i + chain]):
             size, kind = chain, "org"
         if size:
             (agencies if kind == "agency" else orgs).append((i, i + size))
@@ -182,11 +262,20 @@ def _chain(toks: list[re.Match[str]], words: list[str], text: str, i: int, heads
             if toks[i + n - 1].group().endswith("."):
                 break
             continue
+        french = any(w in _FRENCH_HEADS for w in words[i : i + n])
         if word in _CONNECT and i + n + 1 < len(toks):
             nxt = words[i + n + 1]
-            if _cap(nxt) or nxt in ("l", "la", "’", "'") or nxt in _FRENCH_NAME_ADJECTIVES:
-                n += 1
+            if (
+                _cap(nxt)
+                or nxt in ("l", "la", "’", "'")
+                or nxt in _FRENCH_NAME_ADJECTIVES
+                or (french and nxt.isalpha() and nxt.islower() and len(nxt) > 3)
+            ):
+                n += 2 if french and nxt.islower() and nxt not in ("l", "la") else 1
                 continue
+        if french and word.islower() and word.endswith(_FRENCH_ADJECTIVE_ENDINGS):
+            n += 1
+            continue
         break
     while n > 1 and (words[i + n - 1] in _CONNECT or words[i + n - 1] in ("’", "'")):
         n -= 1
@@ -208,6 +297,12 @@ def latin_entities(text: str, places: list[Entity] | None = None) -> list[Entity
                 continue
             found.append(Entity(text=text[start:end], label=label, start=start, end=end, source="rules"))
     blocked = [(toks[a].start(), toks[b - 1].end()) for a, b in agencies]
+    credits = [(m.start(), m.end()) for m in _CREDIT_RE.finditer(text)]
+    found = [
+        e
+        for e in found
+        if e["label"] != "PER" or not any(e["start"] < b and a < e["end"] for a, b in credits)
+    ]
     chosen: list[Entity] = []
     for entity in sorted(found, key=lambda e: (e["start"], -(e["end"] - e["start"]))):
         if (chosen and entity["start"] < chosen[-1]["end"]) or any(

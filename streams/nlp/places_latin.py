@@ -24,6 +24,9 @@ __all__ = ["latin_place_mentions"]
 
 _WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:-[A-Za-zÀ-ÖØ-öø-ÿ]+)*")
 _MAX_WORDS = 5
+# Dotted abbreviations the word pattern splits: "U.S. dollar", "the U.K.".
+_DOTTED = {"U.S": "US", "U.K": "GB", "U.A.E": "AE"}
+_DOTTED_RE = re.compile(r"(?<![\w.])(U\.S|U\.K|U\.A\.E)\.?(?![\w])")
 _NOT_COUNTRY_CODES = frozenset(
     {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
 )
@@ -45,11 +48,12 @@ _NOT_NAMES = frozenset(
         "Georgia", "Géorgie", "Chad", "Jersey", "Victoria", "Hamilton", "Florence", "Lincoln",
         "Jackson", "Columbus", "Mobile", "Reading", "Split", "Bath", "Orange", "Nice", "Sale",
         "Of", "Man", "Marsa", "Sur", "Tours", "Bar", "Van", "Mary", "Salem", "Santa", "Aden",
-        "Korea", "Corée", "Congo", "Guinea", "Guinée", "Dominica", "Turkish",
+        "Korea", "Corée", "Congo", "Dominica", "Turkish",
     }
 )  # fmt: skip
 _FRENCH_ENDINGS = (
     ("ien", ("ienne", "iens", "iennes")),
+    ("en", ("enne", "ens", "ennes")),
     ("ais", ("aise", "aises")),
     ("ois", ("oise", "oises")),
     ("ain", ("aine", "ains", "aines")),
@@ -167,6 +171,9 @@ def latin_place_mentions(text: str) -> tuple[PlaceMention, ...]:
                 found = size
                 break
         i += found or 1
+    for m in _DOTTED_RE.finditer(text):
+        hits.append((m.start(), m.end(), (_Name(_DOTTED[m.group(1)], "name"),)))
+    hits.sort(key=lambda h: h[0])
     named = Counter(e.code for _, _, entries in hits for e in entries if e.via == "name")
     out: list[PlaceMention] = []
     for start, end, entries in hits:
