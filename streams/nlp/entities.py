@@ -102,8 +102,6 @@ def _strip_clitic(key: str, tables: NameTables) -> tuple[str, int]:
             return "ا" + rest, len(clitic) - 1  # لل = ل + ال
         if rest.startswith("ال") or _known_word(rest, tables) or rest in tables.known_first_words:
             return rest, len(clitic)
-        if clitic[-1] in "لو" and len(rest) >= 3:
-            return rest, len(clitic)  # "لنقل", "وتوزيع": read as clitics inside a complement
     return key, 0
 
 
@@ -195,7 +193,9 @@ def _family_name(word: str, tables: NameTables, *, strict: bool) -> bool:
     if not _definite(word) or (strict and not word.endswith("ي")):
         return False
     return not (
-        _is_stop(word, tables)
+        (_is_stop(word, tables) and len(word) <= 4)
+        or word in _TIME_WORDS
+        or word in _REPORTING
         or word in tables.org_heads
         or word[2:] in tables.org_heads
         or word in tables.title_first_words
@@ -242,7 +242,8 @@ def _name_from(toks: list[_Tok], text: str, i: int, tables: NameTables, titled: 
             n += 1
             continue
         if _definite(word):
-            n += 1 if _family_name(word, tables, strict=not known_first) else 0
+            strict = not known_first or unknown > 0
+            n += 1 if _family_name(word, tables, strict=strict) else 0
             break
         if unknown >= 2 or not _unknown_name_word(word, tables):
             break
@@ -262,8 +263,11 @@ def _construct_noun(word: str, tables: NameTables) -> bool:
     return word in tables.org_heads or word.endswith(("ة", "ه", "ات")) and len(word) > 3
 
 
-def _skip_complement(toks: list[_Tok], text: str, j: int, tables: NameTables) -> int:
-    """Index of the first token after a role's complement ("الخارجية الأمريكي", "باسم ...")."""
+def _skip_complement(
+    toks: list[_Tok], text: str, j: int, tables: NameTables, places: list[bool]
+) -> int:
+    """Index of the first token after a role's complement ("الخارجية الأمريكي", "باسم ...",
+    "جمهورية كينيا")."""
     skipped = 0
     while j < len(toks) and skipped < _MAX_COMPLEMENT and _adjacent(text, toks[j - 1], toks[j]):
         tok = toks[j]
@@ -271,7 +275,8 @@ def _skip_complement(toks: list[_Tok], text: str, j: int, tables: NameTables) ->
         if _given(word, tables, ambiguous_ok=False) and not _definite(word):
             break
         if (
-            _definite(core)
+            places[j]
+            or _definite(core)
             or word in _BASM
             or word in tables.org_heads
             or (
@@ -287,7 +292,9 @@ def _skip_complement(toks: list[_Tok], text: str, j: int, tables: NameTables) ->
     return j
 
 
-def _people(toks: list[_Tok], text: str, tables: NameTables, taken: list[bool]) -> list[Entity]:
+def _people(
+    toks: list[_Tok], text: str, tables: NameTables, taken: list[bool], places: list[bool]
+) -> list[Entity]:
     found: list[Entity] = []
     i = 0
     while i < len(toks):
@@ -303,7 +310,7 @@ def _people(toks: list[_Tok], text: str, tables: NameTables, taken: list[bool]) 
         start = i
         if titled:
             size = _match_phrase(toks, text, i, tables.titles)[0] or 1
-            start = _skip_complement(toks, text, i + size, tables)
+            start = _skip_complement(toks, text, i + size, tables, places)
             if start >= len(toks) or not _adjacent(text, toks[start - 1], toks[start]):
                 i += 1
                 continue
@@ -353,8 +360,38 @@ def _speakers(text: str, quotes: Iterable[Quote], tables: NameTables) -> list[En
 # --- organisations -------------------------------------------------------------------------
 
 
-def _adjective(word: str) -> bool:
-    return word.endswith(("ي", "ية", "يه", "ة", "ه")) and not _definite(word)
+def _nisba(word: str) -> bool:
+    """An indefinite relative adjective ("صينية", "تركي"): never a name's complement."""
+    return word.endswith(("ي", "ية", "يه", "يون", "يين")) and not _definite(word)
+
+
+def _feminine(word: str) -> bool:
+    return word.endswith(("ة", "ه")) and not _definite(word)
+
+
+def _prepositional_run(toks: list[_Tok], text: str, k: int) -> int:
+    """Tokens of "ل + noun (و + noun)* + definite noun" at toks[k] ("لنقل وتوزيع الكهرباء")."""
+    if not (toks[k].key[0] == "ل" and len(toks[k].key) > 3 and not toks[k].key.startswith("لل")):
+        return 0
+    m = 1
+    while k + m < len(toks) and m < 4 and _adjacent(text, toks[k + m - 1], toks[k + m]):
+        word = toks[k + m].key
+        if _definite(word):
+            return m + 1
+        if not (word[0] == "و" and len(word) > 3):
+            return 0
+        m += 1
+    return 0
+
+
+def _is_demonym(word: str) -> bool:
+    from streams.nlp.gazetteer import Kind, gazetteer
+    from streams.nlp.places_text import fold_arabic
+
+    folded = fold_arabic(word)
+    return any(
+        e.kind is Kind.DEMONYM and len(e.words) == 1 for e in gazetteer().by_first.get(folded, ())
+    )
 
 
 def _org_complement(
@@ -370,12 +407,15 @@ def _org_complement(
             nxt is not None and _adjacent(text, tok, nxt) and _definite(nxt.key)
         )
         if (
-            _is_stop(word, tables)
+            (_is_stop(word, tables) and (len(word) <= 4 or not _definite(word)))
+            or word in _TIME_WORDS
             or word in tables.complement_stops
             or word in tables.title_first_words
             or core in tables.title_first_words
         ):
             break
+        if n > 0 and _is_demonym(toks[j + n - 1].key) and not word.startswith("ل"):
+            break  # "البنك المركزي المصري" ends at the country: "... الفائدة" is the object
         if _definite(word):
             if n == 0 and not strong:
                 break
@@ -386,7 +426,7 @@ def _org_complement(
         if n == 0:
             if word != core or _given(word, tables, ambiguous_ok=True) or _looks_like_verb(word, tables):
                 break
-            if _adjective(word) and not followed_by_definite:
+            if _nisba(word) or (_feminine(word) and not followed_by_definite):
                 break  # "شركة صينية", "لجنة مشتركة"
             if not strong and followed_by_definite:
                 break  # a weak head wants a proper name: "حركة حماس", not "حركة نقل البضائع"
@@ -402,8 +442,9 @@ def _org_complement(
             if core not in tables.complement_stops:
                 n += 1  # "والمغتربين": a coordinated complement
                 continue
-        if word != core and word[0] in "لو" and followed_by_definite and not starts_other:
-            n += 1  # "لنقل وتوزيع الكهرباء", "لإغاثة وتشغيل اللاجئين"
+        run = 0 if starts_other else _prepositional_run(toks, text, j + n)
+        if run:
+            n += run  # "لنقل وتوزيع الكهرباء", "لإغاثة وتشغيل اللاجئين"
             continue
         if word[0] == "و" and nxt is not None and nxt.key[0] == "ل" and word != core:
             break
@@ -501,10 +542,11 @@ def arabic_entities(
     taken = [
         any(s < t.end and t.start < e for s, e in org_spans + place_spans) for t in toks
     ]
+    in_place = [any(s < t.end and t.start < e for s, e in place_spans) for t in toks]
     credits = _credit_spans(text)
     people = [
         p
-        for p in _people(toks, text, tables, taken) + _speakers(text, quotes, tables)
+        for p in _people(toks, text, tables, taken, in_place) + _speakers(text, quotes, tables)
         if not _overlaps(p, org_spans)
         and not _overlaps(p, place_spans)
         and not _overlaps(p, credits)

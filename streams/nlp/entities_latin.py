@@ -84,7 +84,9 @@ _CREDIT_RE = re.compile(
 )
 _SENTENCE_STARTERS = frozenset(
     {"The", "A", "An", "In", "On", "At", "Le", "La", "Les", "L", "Un", "Une", "Des", "Du", "De",
-     "This", "That", "But", "And", "Et", "Mais", "Selon", "According", "After", "Après"}
+     "This", "That", "But", "And", "Et", "Mais", "Selon", "According", "After", "Après",
+     "Pour", "Avec", "Sans", "Pendant", "Depuis", "Dans", "Sur", "For", "With", "From", "To",
+     "Under", "As", "While", "Since", "When", "If", "Si", "Quand", "Lors", "Chez"}
 )  # fmt: skip
 _MAX_NAME = 4
 _MAX_ORG = 9

@@ -66,7 +66,7 @@ def test_a_stage_that_fails_marks_the_article_and_it_flows_on(
     assert runs["countries"]["status"] == "ok" and record["countries"]
 
 
-def test_a_non_arabic_article_goes_through_with_arabic_stages_skipped() -> None:
+def test_an_english_article_gets_countries_entities_keywords_and_quotes() -> None:
     text = (
         "Markets rally as central bank holds rates\n"
         "The central bank kept its benchmark rate unchanged on Tuesday, citing easing "
@@ -76,10 +76,26 @@ def test_a_non_arabic_article_goes_through_with_arabic_stages_skipped() -> None:
     validate("enriched-article", record)
     assert record["language"] == "en"
     runs = _runs(record)
-    for stage in ("dates", "countries", "keywords", "quotes"):
-        assert runs[stage]["status"] == "skipped"
-        assert "Arabic-only" in runs[stage]["reason"]
+    assert runs["dates"]["status"] == "skipped" and "Arabic-only" in runs["dates"]["reason"]
+    for stage in ("countries", "entities", "keywords", "quotes"):
+        assert runs[stage]["status"] == "ok"
+    assert record["keywords"] and {"central", "bank"} <= {k["term"] for k in record["keywords"]}
     assert runs["duplicates"]["status"] == "ok"
+
+
+def test_an_article_in_another_language_skips_countries_and_entities() -> None:
+    text = (
+        "Die Zentralbank hat den Leitzins am Dienstag unverändert gelassen, weil die "
+        "Inflation nachlässt. Analysten hatten diese Entscheidung erwartet und begrüßt."
+    )
+    record = run_chain(_raw(text), Resources(chain=()))
+    validate("enriched-article", record)
+    runs = _runs(record)
+    assert record["language"] == "de"
+    for stage in ("countries", "entities", "keywords", "quotes"):
+        assert runs[stage]["status"] == "skipped" and "the article language is de" in (
+            runs[stage]["reason"] or ""
+        )
 
 
 def test_message_fields_are_the_fallback_when_the_page_says_nothing() -> None:
