@@ -23,10 +23,6 @@ from typing import Any, TypeVar, cast
 from . import __version__
 from .codec import BadMessage
 from .nlp.camel.data import StageUnavailable, stage_availability
-from .nlp.dates import extract_dates
-from .nlp.fingerprint import DuplicateIndex, fingerprint
-from .nlp.keywords import top_keywords
-from .nlp.language import detect_language
 from .nlp.countries import (
     LANGUAGES,
     UnsupportedLanguage,
@@ -34,6 +30,10 @@ from .nlp.countries import (
     find_entities,
     place_mentions_for,
 )
+from .nlp.dates import extract_dates
+from .nlp.fingerprint import DuplicateIndex, fingerprint
+from .nlp.keywords import top_keywords
+from .nlp.language import detect_language
 from .nlp.quotes import find_quotes
 from .nlp.sentences import split_sentences
 from .nlp.structure import parse_structure
@@ -265,9 +265,7 @@ def enrich(
     out["countries"] = run_stage(
         runs,
         "countries",
-        covered(
-            lambda: count_countries(text, place_mentions_for(text, language), out["entities"])
-        ),
+        covered(lambda: count_countries(text, place_mentions_for(text, language), out["entities"])),
         [],
     )
     out["keywords"] = run_stage(

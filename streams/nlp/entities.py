@@ -260,7 +260,7 @@ def _name_from(toks: list[_Tok], text: str, i: int, tables: NameTables, titled: 
 
 def _construct_noun(word: str, tables: NameTables) -> bool:
     """An indefinite noun heading a role's genitive ("جمهورية كينيا", "جهاز الاستخبارات")."""
-    return word in tables.org_heads or word.endswith(("ة", "ه", "ات")) and len(word) > 3
+    return word in tables.org_heads or (word.endswith(("ة", "ه", "ات")) and len(word) > 3)
 
 
 def _skip_complement(
@@ -399,13 +399,13 @@ def _org_complement(
 ) -> int:
     """Tokens of a head noun's complement starting at toks[j], up to the phrase boundary."""
     n = 0
-    while j + n < len(toks) and n < _MAX_ORG_TOKENS and _adjacent(text, toks[j + n - 1], toks[j + n]):
+    while (
+        j + n < len(toks) and n < _MAX_ORG_TOKENS and _adjacent(text, toks[j + n - 1], toks[j + n])
+    ):
         tok = toks[j + n]
         word, core = tok.key, tok.core
         nxt = toks[j + n + 1] if j + n + 1 < len(toks) else None
-        followed_by_definite = (
-            nxt is not None and _adjacent(text, tok, nxt) and _definite(nxt.key)
-        )
+        followed_by_definite = nxt is not None and _adjacent(text, tok, nxt) and _definite(nxt.key)
         if (
             (_is_stop(word, tables) and (len(word) <= 4 or not _definite(word)))
             or word in _TIME_WORDS
@@ -424,7 +424,11 @@ def _org_complement(
         if definite_head and n == 0:
             break  # "البنك" takes adjectives only: "البنك المركزي"
         if n == 0:
-            if word != core or _given(word, tables, ambiguous_ok=True) or _looks_like_verb(word, tables):
+            if (
+                word != core
+                or _given(word, tables, ambiguous_ok=True)
+                or _looks_like_verb(word, tables)
+            ):
                 break
             if _nisba(word) or (_feminine(word) and not followed_by_definite):
                 break  # "شركة صينية", "لجنة مشتركة"
@@ -435,13 +439,19 @@ def _org_complement(
         if word.startswith("لل") and core not in tables.complement_stops:
             n += 1  # "للطاقة": a prepositional complement
             continue
-        starts_other = core in tables.org_heads or core[2:] in tables.org_heads or any(
-            known[0] == core for known in tables.known_orgs
+        starts_other = (
+            core in tables.org_heads
+            or core[2:] in tables.org_heads
+            or any(known[0] == core for known in tables.known_orgs)
         )
-        if word != core and _definite(core) and not starts_other:
-            if core not in tables.complement_stops:
-                n += 1  # "والمغتربين": a coordinated complement
-                continue
+        if (
+            word != core
+            and _definite(core)
+            and not starts_other
+            and core not in tables.complement_stops
+        ):
+            n += 1  # "والمغتربين": a coordinated complement
+            continue
         run = 0 if starts_other else _prepositional_run(toks, text, j + n)
         if run:
             n += run  # "لنقل وتوزيع الكهرباء", "لإغاثة وتشغيل اللاجئين"
@@ -449,8 +459,10 @@ def _org_complement(
         if word[0] == "و" and nxt is not None and nxt.key[0] == "ل" and word != core:
             break
         break
-    while n > 0 and toks[j + n - 1].core != toks[j + n - 1].key and not _definite(
-        toks[j + n - 1].core
+    while (
+        n > 0
+        and toks[j + n - 1].core != toks[j + n - 1].key
+        and not _definite(toks[j + n - 1].core)
     ):
         n -= 1  # a complement never ends on "ل"/"و" + an indefinite word
     return n
@@ -466,12 +478,7 @@ def _organisations(
         size, via_core = _match_phrase(toks, text, i, tables.known_orgs)
         head = toks[i].core
         bare_head = head[2:] if head.startswith("ال") else head
-        if (
-            bare_head == _COUNCIL
-            and i + 1 < len(toks)
-            and toks[i + 1].key in _BOARD
-            and not size
-        ):
+        if bare_head == _COUNCIL and i + 1 < len(toks) and toks[i + 1].key in _BOARD and not size:
             i += 2  # "مجلس إدارة الشركة": the organisation is what follows
             continue
         if bare_head in tables.org_heads:
@@ -504,7 +511,8 @@ def _is_agency(phrase: tuple[str, ...], tables: NameTables) -> bool:
     agency = name_key("وكالة")
     head = phrase[0][2:] if phrase[0].startswith("ال") else phrase[0]
     return head == agency or any(
-        kind == "agency" and known == phrase[: len(known)] for known, kind in tables.known_orgs.items()
+        kind == "agency" and known == phrase[: len(known)]
+        for known, kind in tables.known_orgs.items()
     )
 
 
@@ -539,9 +547,7 @@ def arabic_entities(
     orgs, agencies = _organisations(toks, text, tables)
     place_spans = [(p["start"], p["end"]) for p in places]
     org_spans = [(o["start"], o["end"]) for o in orgs] + agencies
-    taken = [
-        any(s < t.end and t.start < e for s, e in org_spans + place_spans) for t in toks
-    ]
+    taken = [any(s < t.end and t.start < e for s, e in org_spans + place_spans) for t in toks]
     in_place = [any(s < t.end and t.start < e for s, e in place_spans) for t in toks]
     credits = _credit_spans(text)
     people = [

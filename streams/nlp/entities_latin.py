@@ -12,6 +12,7 @@ or abbreviation from data. News agencies are left to the agency field.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 
 from streams.nlp.names import name_tables
@@ -41,8 +42,8 @@ _ROLE_WORDS = frozenset(
         "Tourism", "Transport", "Agriculture", "Water", "Culture", "Labour", "Labor", "State",
         "Information", "Housing", "Environment", "Youth", "Sports", "Affaires", "étrangères",
         "Intérieur", "Économie", "Finances", "Défense", "Santé", "Commerce", "Industrie",
-        "Justice", "Éducation", "Énergie", "Tourisme", "Transports", "Agriculture", "Culture",
-        "Travail", "Communication", "Public", "Works", "General", "Staff", "Executive", "Deputy",
+        "Éducation", "Énergie", "Tourisme", "Transports", "Travail", "Communication", "Public",
+        "Works", "General", "Staff", "Executive", "Deputy",
         "Acting", "former", "Former", "ancien", "Minister", "ministre", "Ministre", "Prime",
         "Vice", "President", "Ruler", "République", "Etat", "État", "Royaume", "Gouvernement",
         "Coopération", "Communauté", "Travaux", "Conseil", "Chief", "Officer", "Operating",
@@ -89,6 +90,7 @@ _SENTENCE_STARTERS = frozenset(
      "Under", "As", "While", "Since", "When", "If", "Si", "Quand", "Lors", "Chez"}
 )  # fmt: skip
 _MAX_NAME = 4
+_MAX_PHRASE = 6
 _MAX_ORG = 9
 
 
@@ -119,19 +121,19 @@ def _known_orgs() -> dict[tuple[str, ...], str]:
 
 
 def _cap(word: str) -> bool:
-    return word[:1].isupper() and not word.isupper() or (word.isupper() and len(word) > 1)
+    return (word[:1].isupper() and not word.isupper()) or (word.isupper() and len(word) > 1)
 
 
 def _adjacent(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
     return not text[a.end() : b.start()].strip()
 
 
-def _match(words: list[str], i: int, phrases: frozenset[tuple[str, ...]] | dict) -> int:  # type: ignore[type-arg]
-    best = 0
-    for size in range(min(6, len(words) - i), 0, -1):
+def _match(words: list[str], i: int, phrases: Collection[tuple[str, ...]]) -> int:
+    """Length of the longest phrase of ``phrases`` starting at words[i] (0 if none)."""
+    for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
         if tuple(words[i : i + size]) in phrases:
             return size
-    return best
+    return 0
 
 
 def _name_at(toks: list[re.Match[str]], text: str, i: int, titled: bool) -> int:
@@ -178,10 +180,16 @@ def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
         start = i
         if size:
             start = i + size
-            while start < len(toks) and (
-                words[start] in demonyms or words[start] in _ROLE_WORDS or words[start] in _CONNECT
-                or words[start] in ("’", "'")
-            ) and _adjacent(text, toks[start - 1], toks[start]):
+            while (
+                start < len(toks)
+                and (
+                    words[start] in demonyms
+                    or words[start] in _ROLE_WORDS
+                    or words[start] in _CONNECT
+                    or words[start] in ("’", "'")
+                )
+                and _adjacent(text, toks[start - 1], toks[start])
+            ):
                 start += 1
             if start < len(toks) and not _adjacent(text, toks[start - 1], toks[start]):
                 gap = text[toks[start - 1].end() : toks[start].start()].strip()
@@ -206,14 +214,18 @@ def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
 
 def _appositive_name(toks: list[re.Match[str]], text: str, i: int) -> int:
     """A capitalised chain of two to four words followed by ", <role>": a person."""
-    given, heads, demonyms = _latin_tables()
+    _, heads, demonyms = _latin_tables()
     words = [t.group() for t in toks]
     if words[i] in _SENTENCE_STARTERS or words[i] in demonyms:
         return 0
     n = 0
-    while i + n < len(toks) and n < _MAX_NAME and (
-        words[i + n] in _PARTICLES
-        or (_cap(words[i + n]) and not words[i + n].isupper() and words[i + n] not in heads)
+    while (
+        i + n < len(toks)
+        and n < _MAX_NAME
+        and (
+            words[i + n] in _PARTICLES
+            or (_cap(words[i + n]) and not words[i + n].isupper() and words[i + n] not in heads)
+        )
     ):
         if n and not _adjacent(text, toks[i + n - 1], toks[i + n]):
             break
@@ -227,8 +239,9 @@ def _appositive_name(toks: list[re.Match[str]], text: str, i: int) -> int:
     return n
 
 
-def _organisations(toks: list[re.Match[str]], text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    tables = name_tables()
+def _organisations(
+    toks: list[re.Match[str]], text: str
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     _, heads, demonyms = _latin_tables()
     words = [t.group().rstrip(".") if t.group() != "M." else t.group() for t in toks]
     orgs: list[tuple[int, int]] = []
@@ -249,7 +262,14 @@ def _organisations(toks: list[re.Match[str]], text: str) -> tuple[list[tuple[int
     return orgs, agencies
 
 
-def _chain(toks: list[re.Match[str]], words: list[str], text: str, i: int, heads: frozenset[str], demonyms: frozenset[str]) -> int:
+def _chain(
+    toks: list[re.Match[str]],
+    words: list[str],
+    text: str,
+    i: int,
+    heads: frozenset[str],
+    demonyms: frozenset[str],
+) -> int:
     """Length of the capitalised chain (with connectors) starting at token i."""
     if not (_cap(words[i]) or words[i] in heads) or words[i] in _SENTENCE_STARTERS:
         return 0
@@ -293,11 +313,17 @@ def latin_entities(text: str, places: list[Entity] | None = None) -> list[Entity
     for label, spans in (("ORG", orgs), ("PER", _people(toks, text))):
         for a, b in spans:
             start, end = toks[a].start(), toks[b - 1].end()
-            if text[end - 1] == "." and end - start > 3 and not text[start:end].endswith(("M.", "Jr.")):
+            if (
+                text[end - 1] == "."
+                and end - start > 3
+                and not text[start:end].endswith(("M.", "Jr."))
+            ):
                 end -= 1
             if any(s <= start and end <= e for s, e in place_spans):
                 continue
-            found.append(Entity(text=text[start:end], label=label, start=start, end=end, source="rules"))
+            found.append(
+                Entity(text=text[start:end], label=label, start=start, end=end, source="rules")
+            )
     blocked = [(toks[a].start(), toks[b - 1].end()) for a, b in agencies]
     credits = [(m.start(), m.end()) for m in _CREDIT_RE.finditer(text)]
     found = [

@@ -157,7 +157,9 @@ def _city_names(
 
     def add(name: str, city: City, curated: bool) -> None:
         words = words_of(name)
-        if not words or (not curated and len(words) == 1 and _rejected_single_word(words[0], rules)):
+        if not words or (
+            not curated and len(words) == 1 and _rejected_single_word(words[0], rules)
+        ):
             return
         per_country = found.setdefault(words, {})
         known = per_country.get(city.code)

@@ -118,7 +118,7 @@ def _content_term(token: str) -> str | None:
     if len(term) < _MIN_LENGTH or term in _stopwords():
         return None
     if term.isalpha():
-        if term.isascii() or not term[0].isascii() and "؀" <= term[0] <= "ۿ":
+        if term.isascii() or (not term[0].isascii() and "؀" <= term[0] <= "ۿ"):
             stem = normalize_token(arabic_stem(token)) if not term.isascii() else term
             return stem if len(stem) >= _MIN_LENGTH and stem not in _stopwords() else None
         return term.lower()

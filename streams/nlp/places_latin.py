@@ -10,6 +10,7 @@ French demonyms, which French writes in lower case as adjectives ("le président
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -158,15 +159,13 @@ def latin_place_mentions(text: str) -> tuple[PlaceMention, ...]:
         found = 0
         for size in range(min(_MAX_WORDS, len(words) - i), 0, -1):
             chunk = words[i : i + size]
-            if any(not text[a[1] : b[0]].strip(" '’") == "" for a, b in zip(chunk, chunk[1:])):
+            if any(text[a[1] : b[0]].strip(" '’") for a, b in itertools.pairwise(chunk)):
                 continue
             key = tuple(w for _, _, w in chunk)
             if all(w.isupper() and len(w) > 2 for w in key):
                 key = tuple(w.title() for w in key)  # a dateline: "RABAT (Reuters) -"
             entries = table.get(key) or table.get(tuple(_plain(w) for w in key))
-            if entries and (
-                _capitalised(key[0]) or all(e.via == "demonym" for e in entries)
-            ):
+            if entries and (_capitalised(key[0]) or all(e.via == "demonym" for e in entries)):
                 hits.append((chunk[0][0], chunk[-1][1], entries))
                 found = size
                 break

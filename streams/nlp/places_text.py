@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from camel_tools.utils.charsets import AR_DIAC_CHARSET
 
-__all__ = ["HAS_REMOVABLE_RE", "REMOVABLE", "WORD_RE", "MatchingText", "fold_arabic", "matching_form"]
+__all__ = [
+    "HAS_REMOVABLE_RE",
+    "REMOVABLE",
+    "WORD_RE",
+    "MatchingText",
+    "fold_arabic",
+    "matching_form",
+]
 
 _TATWEEL = "\u0640"
 # camel_tools' diacritic set plus tatweel and the Quranic annotation marks that survive

@@ -64,7 +64,10 @@ def test_arabic_non_people(text: str) -> None:
         ("أعلنت وزارة الخارجية الأردنية أن", ["وزارة الخارجية الأردنية"]),
         ("رفع البنك المركزي المصري الفائدة", ["البنك المركزي المصري"]),
         ("قالت شركة أرامكو السعودية", ["شركة أرامكو السعودية"]),
-        ("ودعا صندوق النقد الدولي ومنظمة الصحة العالمية", ["صندوق النقد الدولي", "منظمة الصحة العالمية"]),
+        (
+            "ودعا صندوق النقد الدولي ومنظمة الصحة العالمية",
+            ["صندوق النقد الدولي", "منظمة الصحة العالمية"],
+        ),
         ("انتشر الجيش اللبناني", ["الجيش اللبناني"]),
         ("أعلنت حركة حماس", ["حركة حماس"]),
         ("قررت أوبك+ خفض الإنتاج", ["أوبك+"]),
@@ -100,7 +103,10 @@ def test_arabic_non_organisations(text: str) -> None:
         ("Egyptian Foreign Minister Badr Abdelatty said.", ["Badr Abdelatty"]),
         ("French President Emmanuel Macron met", ["Emmanuel Macron"]),
         ("Le président algérien Abdelmadjid Tebboune a reçu", ["Abdelmadjid Tebboune"]),
-        ("Le président de la République, M. Abdelmadjid Tebboune, a reçu", ["Abdelmadjid Tebboune"]),
+        (
+            "Le président de la République, M. Abdelmadjid Tebboune, a reçu",
+            ["Abdelmadjid Tebboune"],
+        ),
         ("Majid Al Suwaidi, Chief Operating Officer of Dubai Airports, said", ["Majid Al Suwaidi"]),
         ("Pour Ibrahima Sow, chercheur à l'université", ["Ibrahima Sow"]),
         ("le ministre des Travaux publics, M. Lakhdar Mansouri, a", ["Lakhdar Mansouri"]),
@@ -126,9 +132,15 @@ def test_latin_non_people(text: str) -> None:
     ("text", "orgs"),
     [
         ("The Central Bank of Egypt raised rates", ["Central Bank of Egypt"]),
-        ("L'Organisation des Nations unies et le ministère de l'Intérieur", ["Organisation des Nations unies", "ministère de l'Intérieur"]),
+        (
+            "L'Organisation des Nations unies et le ministère de l'Intérieur",
+            ["Organisation des Nations unies", "ministère de l'Intérieur"],
+        ),
         ("selon l'Office des changes a indiqué", ["Office des changes"]),
-        ("la Confédération générale des entreprises du Maroc a", ["Confédération générale des entreprises du Maroc"]),
+        (
+            "la Confédération générale des entreprises du Maroc a",
+            ["Confédération générale des entreprises du Maroc"],
+        ),
         ("Moody's rated the bond", ["Moody's"]),
         ("the International Monetary Fund said", ["International Monetary Fund"]),
     ],
@@ -164,7 +176,10 @@ def test_a_demonym_inside_a_persons_name_does_not_count() -> None:
 
 
 def test_english_and_french_countries() -> None:
-    text = "RABAT (Reuters) - Morocco and the Egyptian minister met in Cairo; les Algériens et la Tunisie."
+    text = (
+        "RABAT (Reuters) - Morocco and the Egyptian minister met in Cairo; "
+        "les Algériens et la Tunisie."
+    )
     codes = {c["code"] for c in count_countries(text, place_mentions_for(text, "en"))}
     assert codes == {"MA", "EG", "DZ", "TN"}
 

