@@ -7,6 +7,7 @@ preposition) and teh marbuta kept (the recogniser needs to see feminine endings)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -15,7 +16,7 @@ from camel_tools.utils.normalize import normalize_alef_ar
 
 from streams.nlp.wordlists import read_lines, read_table, split_values
 
-__all__ = ["NameTables", "name_key", "name_tables"]
+__all__ = ["NameTables", "PhraseIndex", "name_key", "name_tables", "phrase_index"]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -26,6 +27,18 @@ def name_key(word: str) -> str:
 
 def _phrase(text: str) -> tuple[str, ...]:
     return tuple(name_key(w) for w in text.split())
+
+
+PhraseIndex = dict[str, tuple[tuple[str, ...], ...]]
+
+
+def phrase_index(phrases: Iterable[tuple[str, ...]]) -> PhraseIndex:
+    """Phrases by their first word, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            index.setdefault(phrase[0], []).append(phrase)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +57,9 @@ class NameTables:
     latin_titles: frozenset[tuple[str, ...]]
     latin_known_orgs: dict[tuple[str, ...], str]
     latin_leaders: frozenset[tuple[str, ...]]
+    titles_index: PhraseIndex
+    leaders_index: PhraseIndex
+    known_orgs_index: PhraseIndex
 
 
 def _stopwords() -> frozenset[str]:
@@ -94,4 +110,7 @@ def name_tables() -> NameTables:
         latin_titles=frozenset(tuple(t.split()) for t in read_lines("person_titles_latin.txt")),
         latin_known_orgs=latin_known,
         latin_leaders=frozenset(latin_leaders),
+        titles_index=phrase_index(titles),
+        leaders_index=phrase_index(leaders),
+        known_orgs_index=phrase_index(known),
     )
