@@ -32,7 +32,7 @@ _FRENCH_NAME_ADJECTIVES = frozenset(
         "unies", "étrangères", "mondiale", "mondial", "international", "internationale",
         "centrale", "central", "nationale", "national", "arabe", "africaine", "africain",
         "européenne", "islamique", "populaire", "monétaire", "générale", "sécurité", "santé",
-        "commerce", "développement", "affaires", "intérieur", "finances", "économie",
+        "commerce", "développement", "affaires", "intérieur", "finances", "économie", "arabes",
     }
 )  # fmt: skip
 _ROLE_WORDS = frozenset(
@@ -90,6 +90,8 @@ _SENTENCE_STARTERS = frozenset(
      "Under", "As", "While", "Since", "When", "If", "Si", "Quand", "Lors", "Chez"}
 )  # fmt: skip
 _MAX_NAME = 4
+# A family name with a lower-case article: "al-Kaabi", "el-Sisi".
+_AL_NAME = re.compile(r"(?:al|el|ad|ash|as|az|an|ar|at)-[A-Z]")
 _MAX_PHRASE = 6
 _MAX_ORG = 9
 
@@ -146,8 +148,10 @@ def _name_at(toks: list[re.Match[str]], text: str, i: int, titled: bool) -> int:
     n = 1
     while i + n < len(toks) and n < _MAX_NAME and _adjacent(text, toks[i + n - 1], toks[i + n]):
         word = words[i + n]
-        if word in _PARTICLES or (
-            _cap(word) and not word.isupper() and word not in heads and not word.endswith(".")
+        if (
+            word in _PARTICLES
+            or _AL_NAME.match(word)
+            or (_cap(word) and not word.isupper() and word not in heads and not word.endswith("."))
         ):
             n += 1
             continue
@@ -180,6 +184,8 @@ def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
         start = i
         if size:
             start = i + size
+            while start < len(toks) and (more := _match(words, start, tables.latin_titles)):
+                start += more  # "Emir Sheikh Tamim", "Crown Prince Mohammed"
             while (
                 start < len(toks)
                 and (
@@ -262,6 +268,13 @@ def _organisations(
     return orgs, agencies
 
 
+def _next_content(words: list[str], k: int) -> str:
+    """The first word from k on that is not a connector or an apostrophe."""
+    while k < len(words) and (words[k] in _CONNECT or words[k] in ("’", "'")):
+        k += 1
+    return words[k] if k < len(words) else ""
+
+
 def _chain(
     toks: list[re.Match[str]],
     words: list[str],
@@ -285,17 +298,30 @@ def _chain(
                 break
             continue
         french = any(w in _FRENCH_HEADS for w in words[i : i + n])
+        if word in ("and", "et") and (
+            words[i + n - 1] in heads or _next_content(words, i + n + 1) in heads
+        ):
+            break  # "Kuwait Petroleum Corporation and Saudi Aramco": two organisations
+        if (
+            french
+            and word.islower()
+            and word.isalpha()
+            and words[i + n - 1] in ("’", "'", *_CONNECT)
+        ):
+            n += 1  # "de l'électricité et du gaz"
+            continue
         if word in _CONNECT and i + n + 1 < len(toks):
             nxt = words[i + n + 1]
             if (
                 _cap(nxt)
                 or nxt in ("l", "la", "’", "'")
+                or (french and nxt in _CONNECT)
                 or nxt in _FRENCH_NAME_ADJECTIVES
                 or (french and nxt.isalpha() and nxt.islower() and len(nxt) > 3)
             ):
                 n += 2 if french and nxt.islower() and nxt not in ("l", "la") else 1
                 continue
-        if french and word.islower() and word.endswith(_FRENCH_ADJECTIVE_ENDINGS):
+        if french and word.islower() and word.rstrip("s").endswith(_FRENCH_ADJECTIVE_ENDINGS):
             n += 1
             continue
         break

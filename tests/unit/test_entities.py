@@ -34,6 +34,9 @@ def _latin(text: str, label: str) -> list[str]:
         ("وقال خالد الحربي إن السوق مستقرة", ["خالد الحربي"]),  # a quote's speaker
         ("وأوضح عزان بن سعيد الحارثي أن الطلب قوي", ["عزان بن سعيد الحارثي"]),
         ("ويرى ترامب أن الاتفاق ممكن", ["ترامب"]),  # data list of leaders
+        ("التقى نظيره الفرنسي جان نويل بارو", ["جان نويل بارو"]),
+        ("استقبل رئيس الجمهورية العماد جوزاف عون الوفد", ["جوزاف عون"]),
+        ("التقى الأمير فيصل بن فرحان بن عبدالله وزير الخارجية", ["فيصل بن فرحان بن عبدالله"]),
     ],
 )
 def test_arabic_people(text: str, persons: list[str]) -> None:
@@ -110,6 +113,8 @@ def test_arabic_non_organisations(text: str) -> None:
         ("Majid Al Suwaidi, Chief Operating Officer of Dubai Airports, said", ["Majid Al Suwaidi"]),
         ("Pour Ibrahima Sow, chercheur à l'université", ["Ibrahima Sow"]),
         ("le ministre des Travaux publics, M. Lakhdar Mansouri, a", ["Lakhdar Mansouri"]),
+        ("Qatar's Emir Sheikh Tamim bin Hamad Al Thani received", ["Tamim bin Hamad Al Thani"]),
+        ("Chief Executive Saad Sherida al-Kaabi said", ["Saad Sherida al-Kaabi"]),
     ],
 )
 def test_latin_people(text: str, persons: list[str]) -> None:
@@ -142,6 +147,18 @@ def test_latin_non_people(text: str) -> None:
             ["Confédération générale des entreprises du Maroc"],
         ),
         ("Moody's rated the bond", ["Moody's"]),
+        (
+            "Kuwait Petroleum Corporation and Saudi Aramco attended",
+            ["Kuwait Petroleum Corporation", "Saudi Aramco"],
+        ),
+        (
+            "la Société tunisienne de l'électricité et du gaz a",
+            ["Société tunisienne de l'électricité et du gaz"],
+        ),
+        (
+            "membres de l'Union africaine et de la Ligue des Etats arabes.",
+            ["Union africaine", "Ligue des Etats arabes"],
+        ),
         ("the International Monetary Fund said", ["International Monetary Fund"]),
     ],
 )
