@@ -82,16 +82,23 @@ class PlaceMention:
     via: str  # name, city, demonym, institution
 
 
-def _analyses(word: str) -> Iterator[tuple[int, str]]:
-    """(prefix length, candidate name word) readings of one written word."""
-    yield 0, word
+def _analyses(word: str) -> Iterator[tuple[int, str, bool]]:
+    """(prefix length, candidate name word, countries only) readings of one written word."""
+    yield 0, word, False
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
             rest = word[len(prefix) :]
-            yield len(prefix), rest
-            # ل + ال is written لل: "لليابان" is ل + اليابان.
+            if prefix[-1] == "ك" and not rest.startswith("ال"):
+                # "كبيرا" is not ك + بيرا: before a city "like" wants the article.
+                yield len(prefix), rest, True
+                continue
+            # ل + ال is written لل: "لليابان" is ل + اليابان, "للحج" ل + الحج (not Lahij);
+            # only a country keeps the plain reading ("للبنان", "لليبيا").
             if prefix[-1] == "ل" and rest[0] == "ل":
-                yield len(prefix), "ا" + rest
+                yield len(prefix), "ا" + rest, False
+                yield len(prefix), rest, True
+            else:
+                yield len(prefix), rest, False
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +145,13 @@ def _scan(mt: MatchingText, table: Gazetteer) -> list[_Match]:
         w_start, _, word = words[i]
         size = 0
         readings: list[_Reading] = []
-        for plen, core in _analyses(word):
+        for plen, core, countries_only in _analyses(word):
             for entry in table.by_first.get(core, ()):
                 k = len(entry.words)
                 if k < size:
                     break
+                if countries_only and entry.kind is not Kind.COUNTRY:
+                    continue
                 if k == 1 or _continues(folded, words, i, entry.words):
                     if k > size:
                         size, readings = k, []

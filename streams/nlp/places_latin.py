@@ -49,7 +49,9 @@ _NOT_NAMES = frozenset(
         "Georgia", "Géorgie", "Chad", "Jersey", "Victoria", "Hamilton", "Florence", "Lincoln",
         "Jackson", "Columbus", "Mobile", "Reading", "Split", "Bath", "Orange", "Nice", "Sale",
         "Of", "Man", "Marsa", "Sur", "Tours", "Bar", "Van", "Mary", "Salem", "Santa", "Aden",
-        "Korea", "Corée", "Congo", "Dominica", "Turkish",
+        "Korea", "Corée", "Congo", "Dominica", "Turkish", "Mesa", "Natal", "Santos", "Aurora",
+        "Palma", "Oral", "Toyota", "Franca", "Sucre", "Pest", "Buda", "Rafa", "Safi", "Tete",
+        "Imus", "Miri", "Bimbo", "Singa", "Saida", "Medea", "Lome", "Perm", "Tula", "Kirov",
     }
 )  # fmt: skip
 _FRENCH_ENDINGS = (
@@ -114,7 +116,10 @@ def _table() -> dict[tuple[str, ...], tuple[_Name, ...]]:
         code, population, capital, name_en, name_fr = row[0], int(row[1]), row[4], row[5], row[6]
         if capital == "1" or population >= STRONG_CITY_POPULATION:
             for name in {name_en, name_fr} - {""}:
-                _add(table, name, _Name(code, "city", population))
+                # GeoNames' names cut at a letter the word pattern lacks ("zmir") or too
+                # short to be told from an abbreviation are left out.
+                if name[0].isupper() and len(name) >= 4 and _WORD_RE.fullmatch(name.split()[0]):
+                    _add(table, name, _Name(code, "city", population))
     for code, _kind, name_en, _ar in read_table("places_curated.tsv", 4):
         _add(table, name_en, _Name(code, "city", 1))
     for code, _base, _irregular, english, french in read_table("demonyms.tsv", 5):
