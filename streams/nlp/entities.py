@@ -81,8 +81,12 @@ def _unknown_name_word(word: str, tables: NameTables) -> bool:
         or looks_like_verb(word, tables)
     ):
         return False
-    if word.endswith(("ة", "ه", "ات", "ها", "هم", "هما", "كم", "نا")):
+    if word.endswith(("ة", "ات", "ها", "هم", "هما", "كم", "نا")):
         return False
+    if word.endswith("ه") and not word.endswith("يه"):
+        return False  # a pronoun suffix; "-يه" writes French "-et/-ier": "بوفيه", "كاريه"
+    if word[0] == "و" and word[1] in "يتنا":
+        return False  # و + an imperfect verb: "ويترأسان", "وتابع"
     if word[0] == "ت" and len(word) == 5 and word[3] == "ي":
         return False  # the verbal noun pattern تفعيل: "تعزيز", "تسريع"
     return not (word[0] == "ا" and len(word) == 4)  # أفعل: "أكد", "أعلن"
@@ -134,8 +138,13 @@ def _name_from(toks: list[Tok], text: str, i: int, tables: NameTables, titled: b
             n += 1
             expect = word in CONNECTORS or word == ABD
             continue
-        if tok.core != word:
-            break  # a word with a clitic: "بالشيخ", "والأمريكي"
+        if tok.core != word and (
+            definite(tok.core)
+            or given(tok.core, tables, ambiguous_ok=True)
+            or tok.core in tables.title_first_words
+            or tok.core in tables.org_heads
+        ):
+            break  # a word with a clitic: "بالشيخ", "والأمريكي", "وأحمد"
         if word in CONNECTORS or word == ABD:
             n, expect = n + 1, True
             continue
@@ -175,8 +184,11 @@ def _skip_complement(
         word, core = tok.key, tok.core
         if given(word, tables, ambiguous_ok=False) and not definite(word):
             break
+        after_construct = skipped > 0 and (
+            _construct_noun(toks[j - 1].key, tables) or toks[j - 1].key in tables.org_heads
+        )
         if (
-            places[j]
+            (places[j] and after_construct)  # "جمهورية كينيا", not "المهاجم بغداد بلحاج"
             or definite(core)
             or word in _BASM
             or word in tables.org_heads

@@ -34,6 +34,24 @@ _BOARD = frozenset(name_key(w) for w in ("إدارة", "أمناء", "إدارت
 _MAX_ORG_TOKENS = 7
 
 
+def _proper_continuation(word: str, tables: NameTables) -> bool:
+    """A further word of a foreign company name: no article, verb, function word or noun
+    ending of Arabic ("أرامكو تعلن", "أرامكو اتفاقية" stop)."""
+    return (
+        len(word) >= 4
+        and not definite(word)
+        and word[0] not in "يتناو"
+        and not (word[0] in "بلفك" and word[1] in "تما")  # "بتمويل", "لمشروع"
+        and not word.endswith(("ة", "ه", "ات", "ون", "ين"))
+        and not is_stop(word, tables)
+        and word not in tables.org_heads
+        and word not in tables.complement_stops
+        and word not in tables.title_first_words
+        and not given(word, tables, ambiguous_ok=True)
+        and not word.endswith("ي")
+    )
+
+
 def _nisba(word: str) -> bool:
     """An indefinite relative adjective ("صينية", "تركي"): never a name's complement."""
     return word.endswith(("ي", "ية", "يه", "يون", "يين")) and not definite(word)
@@ -109,6 +127,14 @@ def _org_complement(
             if not strong and followed_by_definite:
                 break  # a weak head wants a proper name: "حركة حماس", not "حركة نقل البضائع"
             n += 1
+            while (
+                strong
+                and n < 3
+                and j + n < len(toks)
+                and adjacent(text, toks[j + n - 1], toks[j + n])
+                and _proper_continuation(toks[j + n].key, tables)
+            ):
+                n += 1  # "شركة تشاينا ميرشانتس", "شركة كوسموس إنرجي"
             continue
         if word.startswith("لل") and core not in tables.complement_stops:
             n += 1  # "للطاقة": a prepositional complement
