@@ -207,6 +207,19 @@ def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
                 spans.append((start, start + leader))
                 i = start + leader
                 continue
+            skipped = words[i + size : start]
+            given_names = _latin_tables()[0]
+            if (
+                any(w in _CONNECT for w in skipped)
+                and "," not in text[toks[start - 1].end() : toks[start].start()]
+                and start < len(toks)
+                and words[start] not in given_names
+            ):
+                # "Chief Executive Officer of Nordwind Gas": after "of" comes the employer,
+                # unless a known given name starts a name there ("ministre des Affaires
+                # étrangères Ahmed Attaf").
+                i = start
+                continue
         n = _name_at(toks, text, start, titled=bool(size))
         if not n and not size:
             n = _appositive_name(toks, text, i)
