@@ -205,6 +205,10 @@ def _skip_complement(
     return j
 
 
+def _comma_gap(text: str, a: Tok, b: Tok) -> bool:
+    return text[a.end : b.start].strip() in ("،", ",")
+
+
 def _people(
     toks: list[Tok], text: str, tables: NameTables, taken: list[bool], places: list[bool]
 ) -> list[Entity]:
@@ -224,8 +228,14 @@ def _people(
         if titled:
             size = match_phrase(toks, text, i, tables.titles_index)[0] or 1
             start = _skip_complement(toks, text, i + size, tables, places)
-            if start >= len(toks) or not adjacent(text, toks[start - 1], toks[start]):
+            after_comma = start < len(toks) and _comma_gap(text, toks[start - 1], toks[start])
+            if start >= len(toks) or not (
+                adjacent(text, toks[start - 1], toks[start]) or after_comma
+            ):
                 i += 1
+                continue
+            if after_comma and not given(toks[start].key, tables, ambiguous_ok=False):
+                i += 1  # "وزير الخارجية الأردني، أيمن الصفدي": a comma, then a known name
                 continue
             if match_phrase(toks, text, start, tables.leaders_index)[0]:
                 i = start

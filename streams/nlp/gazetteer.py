@@ -44,6 +44,8 @@ class Kind(Enum):
     BLOCK = 4
     DEMONYM = 5
     INSTITUTION = 6
+    # A name that means one of several countries, the one the text names ("المملكة").
+    CONTEXTUAL = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,8 @@ class PlaceRules:
     cities_needing_country: dict[str, frozenset[str]]
     # Names of places in two countries that only the text's context may resolve.
     ambiguous_cities: frozenset[str]
+    # Folded words -> the countries they may mean; resolved when the text names just one.
+    contextual_names: dict[tuple[str, ...], frozenset[str]]
 
 
 def words_of(name: str) -> tuple[str, ...]:
@@ -108,6 +112,7 @@ def place_rules() -> PlaceRules:
             fold_arabic(k): frozenset(v) for k, v in raw["cities_needing_country"].items()
         },
         ambiguous_cities=frozenset(fold_arabic(w) for w in raw["ambiguous_cities"]),
+        contextual_names={words_of(k): frozenset(v) for k, v in raw["contextual_names"].items()},
     )
 
 
@@ -228,6 +233,8 @@ def gazetteer() -> Gazetteer:
         entries[words] = Entry(words, Kind.COUNTRY, code=code)
     for name, code in rules.countries_needing_cue.items():
         entries[words_of(name)] = Entry(words_of(name), Kind.COUNTRY_CUED, code=code)
+    for words in rules.contextual_names:
+        entries[words] = Entry(words, Kind.CONTEXTUAL)
     for words in _region_names() | {words_of(b) for b in rules.blockers}:
         entries[words] = Entry(words, Kind.BLOCK)
     by_first: dict[str, list[Entry]] = {}

@@ -204,6 +204,16 @@ def _direct_reading(
     return None
 
 
+def _contextual_reading(m: _Match, named: Counter[str]) -> tuple[_Reading, str, str] | None:
+    """ "المملكة" is the one kingdom the text names; with none or several, it is left out."""
+    for r in m.readings:
+        if r.entry.kind is Kind.CONTEXTUAL:
+            options = place_rules().contextual_names[r.entry.words] & named.keys()
+            if len(options) == 1:
+                return r, next(iter(options)), "name"
+    return None
+
+
 def _named(mt: MatchingText, matches: list[_Match]) -> tuple[Counter[str], bool]:
     """Countries named directly, and whether a bare "عمان" in this text means Oman."""
     counts: Counter[str] = Counter()
@@ -256,7 +266,11 @@ def place_mentions(text: str) -> tuple[PlaceMention, ...]:
     named, oman_context = _named(mt, matches)
     needing = place_rules().countries_needing_country
     found: list[PlaceMention] = []
+    contextual: list[_Match] = []
     for m in matches:
+        if any(r.entry.kind is Kind.CONTEXTUAL for r in m.readings):
+            contextual.append(m)
+            continue
         direct = _direct_reading(mt, m, oman_context)
         if direct is not None:
             reading, code, via = direct
@@ -269,7 +283,14 @@ def place_mentions(text: str) -> tuple[PlaceMention, ...]:
             continue
         start, end = mt.to_original(reading.start, m.end)
         found.append(PlaceMention(code, start, end, via))
-    return tuple(found)
+    # "المملكة" resolves against every country found, cities and demonyms included.
+    mentioned = Counter(f.code for f in found)
+    for m in contextual:
+        resolved = _contextual_reading(m, mentioned)
+        if resolved is not None:
+            start, end = mt.to_original(resolved[0].start, m.end)
+            found.append(PlaceMention(resolved[1], start, end, resolved[2]))
+    return tuple(sorted(found, key=lambda f: (f.start, f.end)))
 
 
 def find_countries(text: str) -> list[CountryMentions]:

@@ -240,6 +240,13 @@ def test_ambiguous_forms_are_left_out(text: str) -> None:
     assert find_countries(text) == []
 
 
+def test_the_kingdom_is_the_one_kingdom_the_text_names() -> None:
+    assert _codes("أكد أن المملكة تدعم الرياض في مساعيها") == {"SA": 2}
+    assert _codes("المملكة المغربية والمملكة") == {"MA": 2}
+    assert _codes("أكد أن المملكة تدعم الجهود") == {}  # no kingdom named: left out
+    assert _codes("المملكة والمغرب والسعودية") == {"MA": 1, "SA": 1}  # two: left out
+
+
 def test_context_resolves_ambiguous_names() -> None:
     assert _codes("زار القدس والتقى مسؤولين فلسطينيين") == {"PS": 2}
     assert _codes("زار القدس وتل أبيب والتقى مسؤولين إسرائيليين")["IL"] == 3
