@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 
 from camel_tools.utils.dediac import dediac_ar
@@ -111,27 +112,35 @@ def arabic_stem(word: str) -> str:
     return written[best:]
 
 
+Stemmer = Callable[[str], str]
+
+
+def _is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff"
+
+
 @lru_cache(maxsize=1 << 16)
-def _content_term(token: str) -> str | None:
+def _content_term(token: str, stem: Stemmer) -> str | None:
     """The token's term, or None for punctuation, digits, single letters and stopwords."""
     term = normalize_token(token)
     if len(term) < _MIN_LENGTH or term in _stopwords():
         return None
     if term.isalpha():
-        if term.isascii() or (not term[0].isascii() and "؀" <= term[0] <= "ۿ"):
-            stem = normalize_token(arabic_stem(token)) if not term.isascii() else term
-            return stem if len(stem) >= _MIN_LENGTH and stem not in _stopwords() else None
-        return term.lower()
+        if not _is_arabic(term[0]):
+            term = term.lower()
+            return None if term in _stopwords() else term
+        term = normalize_token(stem(token))
+        return term if len(term) >= _MIN_LENGTH and term not in _stopwords() else None
     # Latin alphanumerics name things (G20, 5G, F16); Arabic glued to digits is noise.
     return term if term.isascii() and term.isalnum() and not term.isdigit() else None
 
 
-def _weighted_counts(sentences: list[Sentence]) -> dict[str, float]:
+def _weighted_counts(sentences: list[Sentence], stem: Stemmer) -> dict[str, float]:
     counts: dict[str, float] = {}
     for index, sentence in enumerate(sentences):
         weight = _TITLE_WEIGHT if index == 0 else 1.0
         for token in sentence["tokens"]:
-            term = _content_term(token)
+            term = _content_term(token, stem)
             if term is not None:
                 counts[term] = counts.get(term, 0.0) + weight
     return counts
@@ -162,11 +171,16 @@ def _merge_clitics(counts: dict[str, float]) -> dict[str, float]:
     return merged
 
 
-def top_keywords(sentences: list[Sentence], *, limit: int = 10) -> list[Keyword]:
-    """The ``limit`` best terms, score descending then term ascending; scores to 4 decimals."""
+def top_keywords(
+    sentences: list[Sentence], *, limit: int = 10, stem: Stemmer | None = None
+) -> list[Keyword]:
+    """The ``limit`` best terms, score descending then term ascending; scores to 4 decimals.
+
+    ``stem`` reads an Arabic word's term (default :func:`arabic_stem`); the keyword
+    evaluation passes others to compare."""
     if limit <= 0:
         return []
-    counts = _weighted_counts(sentences)
+    counts = _weighted_counts(sentences, stem or arabic_stem)
     total = sum(counts.values())
     if not total:
         return []
