@@ -54,6 +54,15 @@ _NOT_NAMES = frozenset(
         "Imus", "Miri", "Bimbo", "Singa", "Saida", "Medea", "Lome", "Perm", "Tula", "Kirov",
     }
 )  # fmt: skip
+# Phrases that hold a country's name or adjective without meaning the country.
+_BLOCKERS = (
+    "Latin America", "Latin American", "South America", "South American", "North America",
+    "North American", "Central America", "Central American", "Amérique latine",
+    "Amérique du Sud", "Amérique du Nord", "Indian Ocean", "océan Indien", "Arabian Sea",
+    "Arabian Gulf", "Persian Gulf", "golfe Persique", "Gulf of Oman", "golfe d'Oman",
+    "New Mexico", "New Jersey", "Turkish coffee", "French fries", "Dutch auction",
+    "Georgia State", "Jordan River", "Guinea pig",
+)  # fmt: skip
 _FRENCH_ENDINGS = (
     ("ien", ("ienne", "iens", "iennes")),
     ("en", ("enne", "ens", "ennes")),
@@ -146,6 +155,8 @@ def _table() -> dict[tuple[str, ...], tuple[_Name, ...]]:
             key = _key(name)
             table.pop(key, None)
             _add(table, name, _Name(code, "name"))
+    for phrase in _BLOCKERS:
+        table[_key(phrase)] = [_Name("", "block")]
     return {key: tuple(entries) for key, entries in table.items()}
 
 
@@ -170,7 +181,9 @@ def latin_place_mentions(text: str) -> tuple[PlaceMention, ...]:
             if all(w.isupper() and len(w) > 2 for w in key):
                 key = tuple(w.title() for w in key)  # a dateline: "RABAT (Reuters) -"
             entries = table.get(key) or table.get(tuple(_plain(w) for w in key))
-            if entries and (_capitalised(key[0]) or all(e.via == "demonym" for e in entries)):
+            if entries and (
+                _capitalised(key[0]) or all(e.via in ("demonym", "block") for e in entries)
+            ):
                 hits.append((chunk[0][0], chunk[-1][1], entries))
                 found = size
                 break
@@ -181,6 +194,8 @@ def latin_place_mentions(text: str) -> tuple[PlaceMention, ...]:
     named = Counter(e.code for _, _, entries in hits for e in entries if e.via == "name")
     out: list[PlaceMention] = []
     for start, end, entries in hits:
+        if any(e.via == "block" for e in entries):
+            continue
         best = max(entries, key=lambda e: (e.via != "city", e.code in named, e.population))
         out.append(PlaceMention(best.code, start, end, best.via))
     return tuple(out)

@@ -210,6 +210,14 @@ def test_english_and_french_countries() -> None:
     assert codes == {"MA", "EG", "DZ", "TN"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Latin American markets", "in the Indian Ocean", "dans le golfe d'Oman", "New Mexico"],
+)
+def test_latin_phrases_that_hold_a_country_name_without_meaning_it(text: str) -> None:
+    assert count_countries(text, place_mentions_for(text, "en")) == []
+
+
 def test_other_languages_are_refused_with_a_reason() -> None:
     with pytest.raises(ValueError, match="the article language is de"):
         place_mentions_for("Berlin", "de")
