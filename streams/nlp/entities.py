@@ -41,24 +41,22 @@ from streams.nlp.entity_tokens import (
 )
 from streams.nlp.names import NameTables, name_key, name_tables
 from streams.nlp.organisations import organisations
+from streams.nlp.wordlists import read_json
 from streams.records import Entity, Quote
 
 __all__ = ["arabic_entities"]
 
-_BASM = frozenset(name_key(w) for w in ("باسم", "لشؤون", "العام", "العامة", "الأسبق", "السابق"))
-_NAME_STOPS = frozenset(
-    name_key(w)
-    for w in ("تصوير", "ثاني", "الثاني", "خادم", "الحرمين", "عزيز", "ابتداء", "اعتبارا", "رئيس")
-)
-# Nouns after which a name names a place: "مطار محمد الخامس", "ملعب الحسن الثاني".
-_FACILITIES = frozenset(
-    name_key(w)
-    for w in (
-        "مطار", "ملعب", "مسجد", "شارع", "جامعة", "مستشفى", "مدرسة", "ميناء", "جسر", "قاعة",
-        "مركز", "مدينة", "حي", "ساحة", "قصر", "مجمع", "طريق", "مؤسسة", "جائزة", "مهرجان",
-        "ملعبي", "مطارات", "قاعدة", "سد", "محطة", "برج", "مجمّع", "كلية", "معهد", "مكتبة",
-    )
-)  # fmt: skip
+
+def _word_set(key: str) -> frozenset[str]:
+    return frozenset(name_key(w) for w in read_json("name_rules_ar.json")[key])
+
+
+# See data/name_rules_ar.json: words that link a role to its complement ("باسم", "العام"),
+# words that end a name or are never one ("تصوير", "ثاني"), and nouns after which a name
+# names a place ("مطار محمد الخامس").
+_ROLE_LINKS = _word_set("role_links")
+_NAME_STOPS = _word_set("name_stops")
+_FACILITIES = _word_set("facilities")
 _MAX_NAME_TOKENS = 5
 _MAX_COMPLEMENT = 6
 
@@ -105,7 +103,7 @@ def _family_name(word: str, tables: NameTables, *, strict: bool) -> bool:
         or word[2:] in tables.org_heads
         or word in tables.title_first_words
         or word in tables.complement_stops
-        or word in _BASM
+        or word in _ROLE_LINKS
         or word in _NAME_STOPS
     )
 
@@ -190,7 +188,7 @@ def _skip_complement(
         if (
             (places[j] and after_construct)  # "جمهورية كينيا", not "المهاجم بغداد بلحاج"
             or definite(core)
-            or word in _BASM
+            or word in _ROLE_LINKS
             or word in tables.org_heads
             or (
                 _construct_noun(word, tables)

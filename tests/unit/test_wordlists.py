@@ -98,6 +98,12 @@ def test_place_rules_shape() -> None:
         assert set(names) <= CODES, code
 
 
+def test_name_rules_shape() -> None:
+    rules = read_json("name_rules_ar.json")
+    for key in ("role_links", "name_stops", "facilities"):
+        assert rules[key] and len(set(rules[key])) == len(rules[key])
+
+
 def test_a_malformed_row_is_reported_with_its_line() -> None:
     with pytest.raises(DataFormatError, match=r"demonyms.tsv:\d+: 5 fields, expected 4"):
         read_table("demonyms.tsv", 4)
