@@ -34,6 +34,30 @@ _BOARD = frozenset(name_key(w) for w in ("إدارة", "أمناء", "إدارت
 _MAX_ORG_TOKENS = 7
 
 
+_ROYAL_TITLES = frozenset(name_key(w) for w in ("الملك", "الأمير", "الشيخ", "السلطان", "الإمام"))
+_NAME_LINKS = frozenset(name_key(w) for w in ("بن", "ابن", "بنت", "آل", "أبو", "عبد"))
+
+
+def _person_in_name(toks: list[Tok], text: str, k: int, tables: NameTables) -> int:
+    """Tokens of a person's name an organisation is named after, at toks[k]: a royal title
+    or a given name, then given names and "بن/آل" links ("الملك سعود", "محمد بن راشد")."""
+    m = 1 if toks[k].key in _ROYAL_TITLES else 0
+    if k + m >= len(toks) or (m and not adjacent(text, toks[k], toks[k + 1])):
+        return 0
+    if not given(toks[k + m].key, tables, ambiguous_ok=bool(m)):
+        return 0
+    m += 1
+    while k + m < len(toks) and m < 6 and adjacent(text, toks[k + m - 1], toks[k + m]):
+        word = toks[k + m].key
+        if word in _NAME_LINKS and k + m + 1 < len(toks):
+            m += 2
+        elif given(word, tables, ambiguous_ok=True):
+            m += 1
+        else:
+            break
+    return min(m, len(toks) - k)
+
+
 def _proper_continuation(word: str, tables: NameTables) -> bool:
     """A further word of a foreign company name: no article, verb, function word or noun
     ending of Arabic ("أرامكو تعلن", "أرامكو اتفاقية" stop)."""
@@ -76,6 +100,17 @@ def _prepositional_run(toks: list[Tok], text: str, k: int) -> int:
     return 0
 
 
+def _is_place(word: str) -> bool:
+    """A country or city name ("دبي", "أبوظبي"): a proper complement ("بلدية دبي")."""
+    from streams.nlp.gazetteer import Kind, gazetteer
+    from streams.nlp.places_text import fold_arabic
+
+    return any(
+        e.kind in (Kind.CITY, Kind.COUNTRY) and len(e.words) == 1
+        for e in gazetteer().by_first.get(fold_arabic(word), ())
+    )
+
+
 def _is_demonym(word: str) -> bool:
     from streams.nlp.gazetteer import Kind, gazetteer
     from streams.nlp.places_text import fold_arabic
@@ -98,6 +133,11 @@ def _org_complement(
         word, core = tok.key, tok.core
         nxt = toks[j + n + 1] if j + n + 1 < len(toks) else None
         followed_by_definite = nxt is not None and adjacent(text, tok, nxt) and definite(nxt.key)
+        if n == 0 and strong and not definite_head:
+            named = _person_in_name(toks, text, j, tables)
+            if named:
+                n = named  # "جامعة الملك سعود", "مؤسسة محمد الخامس للتضامن"
+                continue
         if (
             (is_stop(word, tables) and (len(word) <= 4 or not definite(word)))
             or word in TIME_WORDS
@@ -122,7 +162,8 @@ def _org_complement(
                 or looks_like_verb(word, tables)
             ):
                 break
-            if _nisba(word) or (_feminine(word) and not followed_by_definite):
+            place = _is_place(word)
+            if (_nisba(word) and not place) or (_feminine(word) and not followed_by_definite):
                 break  # "شركة صينية", "لجنة مشتركة"
             if not strong and followed_by_definite:
                 break  # a weak head wants a proper name: "حركة حماس", not "حركة نقل البضائع"
@@ -146,6 +187,7 @@ def _org_complement(
         )
         if (
             word != core
+            and word[0] == "و"
             and definite(core)
             and not starts_other
             and core not in tables.complement_stops

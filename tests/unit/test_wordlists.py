@@ -71,8 +71,12 @@ def test_known_orgs_kinds_and_no_name_twice() -> None:
     assert [n for n, count in names.items() if count > 1] == []
 
 
-def test_org_heads_strength() -> None:
-    assert {strength for _, strength in read_table("org_heads_ar.txt", 2)} == {"strong", "weak"}
+def test_org_heads_strength_and_bare_form() -> None:
+    rows = read_table("org_heads_ar.txt", 2)
+    assert {strength for _, strength in rows} == {"strong", "weak"}
+    heads = [head for head, _ in rows]
+    assert len(set(heads)) == len(heads)
+    assert not any(head.startswith("ال") for head in heads), "heads are listed without the article"
 
 
 def test_gazetteer_covers_the_arab_league_with_coordinates() -> None:
