@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from streams.nlp.entities import arabic_entities
-from streams.nlp.entities_latin import latin_entities
+from streams.nlp.entities import agency_spans, arabic_entities
+from streams.nlp.entities_latin import latin_agency_spans, latin_entities
 from streams.nlp.places import PlaceMention, place_mentions, rank_countries
 from streams.nlp.places_latin import latin_place_mentions
 from streams.records import CountryMentions, Entity, Quote
@@ -46,11 +46,14 @@ def _check(language: str | None) -> str:
 
 
 def place_mentions_for(text: str, language: str | None) -> list[PlaceMention]:
-    """Spans naming a country, in text order."""
+    """Spans naming a country, in text order; none inside a news agency's name: the agency's
+    country does not count by itself ("وكالة الأنباء السعودية", "Saudi Press Agency")."""
+    agencies = agency_spans(text)
+    found = list(place_mentions(text))
     if _check(language) in _LATIN:
-        found = list(latin_place_mentions(text)) + list(place_mentions(text))
-        return sorted(found, key=lambda m: (m.start, m.end))
-    return list(place_mentions(text))
+        agencies += latin_agency_spans(text)
+        found = sorted([*latin_place_mentions(text), *found], key=lambda m: (m.start, m.end))
+    return [m for m in found if not any(s <= m.start and m.end <= e for s, e in agencies)]
 
 
 def place_entities(mentions: Iterable[PlaceMention], text: str) -> list[Entity]:

@@ -44,7 +44,7 @@ from streams.nlp.organisations import organisations
 from streams.nlp.wordlists import read_json
 from streams.records import Entity, Quote
 
-__all__ = ["arabic_entities"]
+__all__ = ["agency_spans", "arabic_entities"]
 
 
 def _word_set(key: str) -> frozenset[str]:
@@ -310,6 +310,11 @@ _CREDIT_RE = re.compile(
 
 def _credit_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _CREDIT_RE.finditer(text)]
+
+
+def agency_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the news agencies ``text`` credits ("وكالة الأنباء السعودية", "واس")."""
+    return organisations(tokens(text), text, name_tables())[1]
 
 
 def arabic_entities(

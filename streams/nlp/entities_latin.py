@@ -19,7 +19,7 @@ from streams.nlp.names import name_tables
 from streams.nlp.wordlists import read_lines
 from streams.records import Entity
 
-__all__ = ["latin_entities"]
+__all__ = ["latin_agency_spans", "latin_entities"]
 
 _TOKEN_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ\-]*\.?|[’']")
 _CONNECT = frozenset({"of", "for", "and", "de", "des", "du", "la", "l", "d", "et", "pour", "the"})
@@ -341,6 +341,12 @@ def _chain(
     while n > 1 and (words[i + n - 1] in _CONNECT or words[i + n - 1] in ("’", "'")):
         n -= 1
     return n
+
+
+def latin_agency_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the news agencies an English or French text credits ("Saudi Press Agency")."""
+    toks = list(_TOKEN_RE.finditer(text))
+    return [(toks[a].start(), toks[b - 1].end()) for a, b in _organisations(toks, text)[1]]
 
 
 def latin_entities(text: str, places: list[Entity] | None = None) -> list[Entity]:

@@ -224,6 +224,18 @@ def test_latin_phrases_that_hold_a_country_name_without_meaning_it(text: str) ->
     assert count_countries(text, place_mentions_for(text, "en")) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ذكرت وكالة الأنباء السعودية أن الاجتماع عقد", "ar"),
+        ("نقلت وكالة أنباء الإمارات (وام) الخبر", "ar"),
+        ("The meeting was held, the Saudi Press Agency said.", "en"),
+    ],
+)
+def test_an_agency_credit_does_not_count_its_country(text: str, language: str) -> None:
+    assert place_mentions_for(text, language) == []
+
+
 def test_other_languages_are_refused_with_a_reason() -> None:
     with pytest.raises(ValueError, match="the article language is de"):
         place_mentions_for("Berlin", "de")
