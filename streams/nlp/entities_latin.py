@@ -90,6 +90,10 @@ _SENTENCE_STARTERS = frozenset(
      "Under", "As", "While", "Since", "When", "If", "Si", "Quand", "Lors", "Chez"}
 )  # fmt: skip
 _MAX_NAME = 4
+# Titles that only ever precede a person's name, so one word after them is a surname.
+_PERSONAL_TITLES = frozenset(
+    {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "M.", "Mme", "Mlle", "Dr", "Dr."}
+)
 # A family name with a lower-case article: "al-Kaabi", "el-Sisi".
 _AL_NAME = re.compile(r"(?:al|el|ad|ash|as|az|an|ar|at)-[A-Z]")
 _MAX_PHRASE = 6
@@ -138,7 +142,9 @@ def _match(words: list[str], i: int, phrases: Collection[tuple[str, ...]]) -> in
     return 0
 
 
-def _name_at(toks: list[re.Match[str]], text: str, i: int, titled: bool) -> int:
+def _name_at(
+    toks: list[re.Match[str]], text: str, i: int, titled: bool, personal: bool = False
+) -> int:
     given, heads, _ = _latin_tables()
     words = [t.group() for t in toks]
     if i >= len(toks) or not _cap(words[i]) or words[i] in heads or words[i].isupper():
@@ -161,8 +167,8 @@ def _name_at(toks: list[re.Match[str]], text: str, i: int, titled: bool) -> int:
         break
     while n > 1 and words[i + n - 1] in _PARTICLES:
         n -= 1
-    if n == 1 and words[i].rstrip(".") not in given:
-        return 0  # one capitalised word after a title is too often "République", "Etat"
+    if n == 1 and words[i].rstrip(".") not in given and not personal:
+        return 0  # one capitalised word after a role is too often "République", "Etat"
     if any(w in _ROLE_WORDS for w in words[i : i + n]):
         return 0
     return n
@@ -220,7 +226,8 @@ def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
                 # étrangères Ahmed Attaf").
                 i = start
                 continue
-        n = _name_at(toks, text, start, titled=bool(size))
+        personal = bool(size) and start == i + size and words[i] in _PERSONAL_TITLES
+        n = _name_at(toks, text, start, titled=bool(size), personal=personal)
         if not n and not size:
             n = _appositive_name(toks, text, i)
         if n:

@@ -130,6 +130,9 @@ def test_arabic_non_organisations(text: str) -> None:
         ("le ministre des Travaux publics, M. Lakhdar Mansouri, a", ["Lakhdar Mansouri"]),
         ("Qatar's Emir Sheikh Tamim bin Hamad Al Thani received", ["Tamim bin Hamad Al Thani"]),
         ("Chief Executive Saad Sherida al-Kaabi said", ["Saad Sherida al-Kaabi"]),
+        ("Mr. Smith declined to comment.", ["Smith"]),
+        ("M. Attaf a déclaré", ["Attaf"]),
+        ("Ahmed Hassan said on Monday", ["Ahmed Hassan"]),
     ],
 )
 def test_latin_people(text: str, persons: list[str]) -> None:
