@@ -46,7 +46,7 @@ _COUNTRY_VARIANTS = {
 # Names that are ordinary words or ambiguous in English or French text.
 _NOT_NAMES = frozenset(
     {
-        "Georgia", "Géorgie", "Chad", "Jersey", "Victoria", "Hamilton", "Florence", "Lincoln",
+        "Georgia", "Géorgie", "Jersey", "Victoria", "Hamilton", "Florence", "Lincoln",
         "Jackson", "Columbus", "Mobile", "Reading", "Split", "Bath", "Orange", "Nice", "Sale",
         "Of", "Man", "Marsa", "Sur", "Tours", "Bar", "Van", "Mary", "Salem", "Santa", "Aden",
         "Korea", "Corée", "Congo", "Dominica", "Turkish", "Mesa", "Natal", "Santos", "Aurora",
