@@ -174,9 +174,47 @@ def _name_at(
     return n
 
 
+def _name_start_after_title(
+    toks: list[re.Match[str]], words: list[str], text: str, i: int, size: int
+) -> int | None:
+    """Where the name after the title words[i : i + size] starts, or None when what follows
+    is no name: further titles, demonyms, role words and connectors are skipped ("French
+    President", "le ministre des Affaires étrangères"), and one comma may stand before it."""
+    tables = name_tables()
+    given_names, _, demonyms = _latin_tables()
+    start = i + size
+    while start < len(toks) and (more := _match(words, start, tables.latin_titles)):
+        start += more  # "Emir Sheikh Tamim", "Crown Prince Mohammed"
+    while (
+        start < len(toks)
+        and (
+            words[start] in demonyms
+            or words[start] in _ROLE_WORDS
+            or words[start] in _CONNECT
+            or words[start] in ("’", "'")
+        )
+        and _adjacent(text, toks[start - 1], toks[start])
+    ):
+        start += 1
+    if start >= len(toks):
+        return None
+    gap = text[toks[start - 1].end() : toks[start].start()].strip()
+    if gap not in ("", ","):
+        return None
+    # "Chief Executive Officer of Nordwind Gas": after "of" comes the employer, unless a
+    # comma or a known given name starts a name there ("ministre des Affaires étrangères
+    # Ahmed Attaf").
+    employer = (
+        any(w in _CONNECT for w in words[i + size : start])
+        and not gap
+        and words[start] not in given_names
+        and not _match(words, start, tables.latin_leaders)
+    )
+    return None if employer else start
+
+
 def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
     tables = name_tables()
-    _, _, demonyms = _latin_tables()
     words = [t.group() for t in toks]
     spans: list[tuple[int, int]] = []
     i = 0
@@ -189,42 +227,15 @@ def _people(toks: list[re.Match[str]], text: str) -> list[tuple[int, int]]:
         size = _match(words, i, tables.latin_titles)
         start = i
         if size:
-            start = i + size
-            while start < len(toks) and (more := _match(words, start, tables.latin_titles)):
-                start += more  # "Emir Sheikh Tamim", "Crown Prince Mohammed"
-            while (
-                start < len(toks)
-                and (
-                    words[start] in demonyms
-                    or words[start] in _ROLE_WORDS
-                    or words[start] in _CONNECT
-                    or words[start] in ("’", "'")
-                )
-                and _adjacent(text, toks[start - 1], toks[start])
-            ):
-                start += 1
-            if start < len(toks) and not _adjacent(text, toks[start - 1], toks[start]):
-                gap = text[toks[start - 1].end() : toks[start].start()].strip()
-                if gap != ",":
-                    i += 1
-                    continue
+            after = _name_start_after_title(toks, words, text, i, size)
+            if after is None:
+                i += 1
+                continue
+            start = after
             leader = _match(words, start, tables.latin_leaders)
             if leader:
                 spans.append((start, start + leader))
                 i = start + leader
-                continue
-            skipped = words[i + size : start]
-            given_names = _latin_tables()[0]
-            if (
-                any(w in _CONNECT for w in skipped)
-                and "," not in text[toks[start - 1].end() : toks[start].start()]
-                and start < len(toks)
-                and words[start] not in given_names
-            ):
-                # "Chief Executive Officer of Nordwind Gas": after "of" comes the employer,
-                # unless a known given name starts a name there ("ministre des Affaires
-                # étrangères Ahmed Attaf").
-                i = start
                 continue
         personal = bool(size) and start == i + size and words[i] in _PERSONAL_TITLES
         n = _name_at(toks, text, start, titled=bool(size), personal=personal)
