@@ -3,7 +3,8 @@
 Every file is UTF-8 text. Lines starting with ``#`` are comments (each file's header says
 where its content comes from) and blank lines are skipped. ``.txt`` files hold one entry a
 line; ``.tsv`` files hold tab-separated rows with a fixed number of columns (``|`` separates
-several values inside one column); ``.json`` files hold one object.
+several values inside one column); ``.json`` files hold one object whose ``source`` says where
+its content comes from.
 """
 
 from __future__ import annotations
@@ -55,9 +56,12 @@ def read_table(name: str, columns: int) -> tuple[tuple[str, ...], ...]:
 def read_json(name: str) -> Any:
     """The object a JSON data file holds."""
     try:
-        return json.loads(_text(name))
+        document = json.loads(_text(name))
     except json.JSONDecodeError as exc:
         raise DataFormatError(f"{name}: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("source"), str):
+        raise DataFormatError(f"{name}: an object with a 'source' sentence")
+    return document
 
 
 def split_values(field: str) -> list[str]:
