@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 from faust.web import Request, Response, View
 from yarl import URL
@@ -22,7 +22,7 @@ from . import metrics as _metrics  # noqa: F401 - registers /metrics
 
 logger = logging.getLogger(__name__)
 
-STATIC = Path(__file__).parent / "static"
+STATIC = "static"  # the dashboard files: package data of streams.web
 ASSETS = {
     "dashboard.js": "application/javascript; charset=utf-8",
     "dashboard.css": "text/css; charset=utf-8",
@@ -33,7 +33,7 @@ KNOWN_TABLES = {"trending", *(f"counters-{stage}" for stage in ALL_STAGES)}
 
 @cache
 def _asset(name: str) -> bytes:
-    return (STATIC / name).read_bytes()
+    return resources.files("streams.web").joinpath(STATIC, name).read_bytes()
 
 
 def _error(view: View, status: int, message: str, **extra: object) -> Response:
