@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 STREAMS := $(BIN)/streams
 TEST_KAFKA_PORT ?= 19092
 
-.PHONY: venv demo demo-dashboard schemas test unit lint typecheck bench kafka-start kafka-stop worker produce consume clean
+.PHONY: help venv demo demo-dashboard schemas test unit lint format typecheck bench kafka-start kafka-stop worker produce consume clean
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
 
 venv:  ## create/update the cached virtualenv (.venv links to it)
 	@scripts/venv.sh
@@ -26,29 +31,33 @@ schemas:  ## regenerate the published schemas/ from the package's streams/schema
 	rm -f schemas/*.schema.json
 	cp streams/schemas/*.schema.json schemas/
 
-lint: venv
+lint: venv  ## ruff check, and ruff format --check (no file left unformatted)
 	$(BIN)/ruff check streams tests examples
+	$(BIN)/ruff format --check streams tests examples
 
-typecheck: venv
+format: venv  ## apply ruff format
+	$(BIN)/ruff format streams tests examples
+
+typecheck: venv  ## mypy on the package
 	$(BIN)/mypy streams
 
 bench: venv  ## the benchmarks (own broker, ~6 min; not part of `make test`): README "Performance"
 	$(STREAMS) bench all
 
-kafka-start: venv
+kafka-start: venv  ## a local Kafka broker on 127.0.0.1:9092, in the background
 	$(STREAMS) kafka start
 
-kafka-stop: venv
+kafka-stop: venv  ## stop it
 	$(STREAMS) kafka stop
 
-worker: venv
+worker: venv  ## a worker running every stage
 	$(STREAMS) worker
 
-produce: venv
+produce: venv  ## send the sample articles to articles.raw
 	$(STREAMS) produce samples/articles
 
-consume: venv
+consume: venv  ## print articles.enriched from the beginning
 	$(STREAMS) consume --from-beginning
 
-clean:
+clean:  ## remove local state and caches
 	rm -rf .streams-data .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,10 @@
-"""The Faust application: topics and tables are declared here once and imported elsewhere.
+"""The Faust application, built from settings by :func:`build_app`: topics, tables, agents
+and web views. Nothing is wired at import time.
 
-``faust -A streams.app worker`` and ``streams worker`` both start this app; which agents run is
-chosen by ``STREAMS_STAGES`` (see :mod:`streams.agents`).
+``streams worker`` calls ``build_app(settings)``; ``faust -A streams.app worker`` reads this
+module's ``app`` attribute, built on first access from the ``STREAMS_*`` environment. Tests
+build their own apps from their own settings. The stages, their topics and their agents come
+from the registry (:mod:`streams.stages`).
 """
 
 from __future__ import annotations
@@ -9,18 +12,25 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
 import orjson
-from faust.types import EventT
+from faust.types import EventT, TopicT
+from faust.types.tables import TableT
+from prometheus_client import CollectorRegistry
 
-from . import delivery
+from . import agents, delivery
+from .hop import HopStats
 from .kafka_client import PRODUCER_MAX_BATCH_BYTES
 from .kafka_local import MAX_MESSAGE_BYTES
 from .nlp.fingerprint import DuplicateIndex
-from .pipeline import data_chain
+from .pipeline import Resources
 from .settings import Settings, get_settings
+from .stages import StageSpec
+from .tally import Tally
+from .web import metrics, views
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +45,9 @@ def _credentials(settings: Settings) -> Any:
     if protocol.startswith("SASL"):
         return faust.SASLCredentials(
             username=settings.kafka_username,
-            password=settings.kafka_password,
-            mechanism=settings.kafka_sasl_mechanism or "PLAIN",
+            password=settings.password,
+            # Settings refuse SASL without an explicit mechanism.
+            mechanism=settings.kafka_sasl_mechanism,
             ssl_context=context,
         )
     if context is not None:
@@ -54,15 +65,56 @@ def advertised_host(bind: str) -> str:
     return bind
 
 
-def create_app(settings: Settings) -> faust.App:
+@dataclass
+class Wiring:
+    """What :func:`build_app` declared on an app, for the agents, the tally and the views."""
+
+    settings: Settings
+    # The stages of the chain (those whose data is installed), in order.
+    chain: tuple[StageSpec, ...]
+    resources: Resources
+    duplicate_index: DuplicateIndex
+    # Every topic the chain reads or writes, by name; each stage's input by stage name.
+    topics: dict[str, TopicT] = field(default_factory=dict)
+    inputs: dict[str, TopicT] = field(default_factory=dict)
+    # Monitoring tables: one counters table per agent run here, and trending at the end.
+    stage_counters: dict[str, TableT] = field(default_factory=dict)
+    trending: TableT | None = None
+    agents: dict[str, Any] = field(default_factory=dict)
+    stats: HopStats = field(default_factory=HopStats)
+    # Set by build_app once the app and the tables exist.
+    tally: Tally | None = None
+    registry: CollectorRegistry | None = None
+
+    @property
+    def chain_names(self) -> tuple[str, ...]:
+        return tuple(spec.name for spec in self.chain)
+
+    @property
+    def tables(self) -> dict[str, TableT]:
+        """The monitoring tables by name (``counters-<agent>``, ``trending``)."""
+        out = {f"counters-{stage}": table for stage, table in self.stage_counters.items()}
+        if self.trending is not None:
+            out["trending"] = self.trending
+        return out
+
+
+class StreamsApp(faust.App):
+    """A Faust app that knows its pipeline (:class:`Wiring`), set by :func:`build_app`."""
+
+    wiring: Wiring
+
+
+def create_app(settings: Settings) -> StreamsApp:
+    """The bare Faust app for ``settings``: no topics, tables or agents (see build_app)."""
     # Faust creates its datadir without parents.
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    return StreamsApp(
         settings.app_id,
         broker=settings.broker,
         broker_credentials=_credentials(settings),
-        # `faust -A streams.app worker` finds the agents (and their views) here.
-        autodiscover=["streams.agents"],
+        # build_app declares the agents and views: nothing to discover by import.
+        autodiscover=False,
         origin="streams",
         # Records are orjson bytes end to end: no Faust codecs on the hot path.
         key_serializer="raw",
@@ -97,14 +149,14 @@ def create_app(settings: Settings) -> faust.App:
     )
 
 
-settings = get_settings()
-app = create_app(settings)
-# Uncorrected, Faust can lose a message on a restart or a rebalance and, under exactly_once,
-# sends outside the transactions: see streams.delivery.
-delivery.install(app, exactly_once=settings.processing_guarantee == "exactly_once")
+# Tables hold plain JSON, unlike the topics' raw bytes. value_type None: Faust's recovery
+# calls value_type.from_data() on any other type but int/float/str/bytes/Decimal.
+_JSON_VALUES: faust.Schema = faust.Schema(
+    key_type=str, value_type=None, key_serializer="json", value_serializer="json"
+)
 
 
-def _topic(name: str) -> faust.TopicT:
+def _topic(app: faust.App, settings: Settings, name: str) -> TopicT:
     return app.topic(
         name,
         partitions=settings.partitions,
@@ -117,59 +169,104 @@ def _topic(name: str) -> faust.TopicT:
     )
 
 
-raw_topic = _topic(settings.topic_raw)
-segmented_topic = _topic(settings.topic_segmented)
-enriched_topic = _topic(settings.topic_enriched)
-deadletter_topic = _topic(settings.topic_deadletter)
-# The input of each CAMeL data-backed stage, used when that stage is in the chain.
-pending_topics = {
-    stage: _topic(f"{settings.topic_enriched}.pending-{stage}")
-    for stage in ("morphology", "ner", "dialect", "sentiment")
-}
-
-# Monitoring tables (written by streams.tally, read by streams.web; values: streams.monitor).
-# Keys end with the source partition ("segment|3"), values carry the last offset counted.
-# One counters table per agent run here: its changelog is then subscribed by exactly the
-# workers running that agent, so Faust co-partitions it with the agent's input topic even when
-# workers run different stages (a table shared by all agents would be assigned on its own).
-CHAIN_STAGES = ("segment", "enrich", *data_chain())
-# Tables hold plain JSON, unlike the topics' raw bytes. value_type None: Faust's recovery
-# calls value_type.from_data() on any other type but int/float/str/bytes/Decimal.
-_json_values: faust.Schema = faust.Schema(
-    key_type=str, value_type=None, key_serializer="json", value_serializer="json"
-)
-stage_counters = {
-    stage: app.Table(f"counters-{stage}", partitions=settings.partitions, schema=_json_values)
-    for stage in CHAIN_STAGES
-    if stage in settings.stages
-}
-# Trending entities and countries per tumbling window, counted where articles leave the chain.
-trending = (
-    app.Table("trending", partitions=settings.partitions, schema=_json_values)
-    if CHAIN_STAGES[-1] in settings.stages
-    else None
-)
-
-# Near-duplicate detection needs every article ever seen, whichever partition it came from:
-# a global table is read in full by every worker and written through its changelog. It holds
-# one entry per article (its signature); each worker derives the LSH band index from it in
-# memory, fed by the changelog (at start-up and as other workers write), so an article costs
-# one changelog message rather than one per band.
-async def _index_signature(event: EventT) -> None:
-    key, value = event.key, event.value
-    if isinstance(key, bytes):
-        key = orjson.loads(key)
-    if isinstance(value, bytes):
-        value = orjson.loads(value)
-    if isinstance(key, str) and isinstance(value, list) and value:
-        duplicate_index.observe(key, value)
+def _declare_topics(app: StreamsApp, wiring: Wiring) -> None:
+    settings = wiring.settings
+    for spec in wiring.chain:
+        topic = _topic(app, settings, spec.topic(settings))
+        wiring.inputs[spec.name] = topic
+        wiring.topics[spec.topic(settings)] = topic
+    for name in (settings.topic_enriched, settings.topic_deadletter):
+        wiring.topics[name] = _topic(app, settings, name)
 
 
-duplicate_signatures = app.GlobalTable(
-    "duplicate-signatures",
-    partitions=settings.partitions,
-    # No value_type: Faust would try to build a model from it; the JSON list is the value.
-    schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"),
-    on_changelog_event=_index_signature,
-)
-duplicate_index = DuplicateIndex(bands={}, signatures=duplicate_signatures)
+def _declare_tables(app: StreamsApp, wiring: Wiring) -> None:
+    # Monitoring tables (written by streams.tally, read by streams.web; values: streams.monitor).
+    # Keys end with the source partition ("segment|3"), values carry the last offset counted.
+    # One counters table per agent run here: its changelog is then subscribed by exactly the
+    # workers running that agent, so Faust co-partitions it with the agent's input topic even
+    # when workers run different stages (a table shared by all agents would be assigned on its
+    # own).
+    settings = wiring.settings
+    wiring.stage_counters = {
+        stage: app.Table(f"counters-{stage}", partitions=settings.partitions, schema=_JSON_VALUES)
+        for stage in wiring.chain_names
+        if stage in settings.stages
+    }
+    # Trending entities and countries per tumbling window, counted where articles leave the
+    # chain.
+    if wiring.chain_names[-1] in settings.stages:
+        wiring.trending = app.Table("trending", partitions=settings.partitions, schema=_JSON_VALUES)
+
+
+def _declare_duplicate_index(app: StreamsApp, settings: Settings) -> DuplicateIndex:
+    # Near-duplicate detection needs every article ever seen, whichever partition it came from:
+    # a global table is read in full by every worker and written through its changelog. It
+    # holds one entry per article (its signature); each worker derives the LSH band index from
+    # it in memory, fed by the changelog (at start-up and as other workers write), so an
+    # article costs one changelog message rather than one per band.
+    index = DuplicateIndex(bands={}, signatures={})
+
+    async def index_signature(event: EventT) -> None:
+        key, value = event.key, event.value
+        if isinstance(key, bytes):
+            key = orjson.loads(key)
+        if isinstance(value, bytes):
+            value = orjson.loads(value)
+        if isinstance(key, str) and isinstance(value, list) and value:
+            index.observe(key, value)
+
+    index.signatures = app.GlobalTable(
+        "duplicate-signatures",
+        partitions=settings.partitions,
+        # No value_type: Faust would build a model from it; the JSON list is the value.
+        schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"),
+        on_changelog_event=index_signature,
+    )
+    return index
+
+
+def build_app(settings: Settings, *, resources: Resources | None = None) -> StreamsApp:
+    """The worker's Faust app for ``settings``: topics, tables, agents and web views.
+
+    ``resources`` (default: loaded here) decides the chain: the registry's stages whose data
+    is installed.
+    """
+    app = create_app(settings)
+    duplicate_index = _declare_duplicate_index(app, settings)
+    if resources is None:
+        resources = Resources(duplicates=duplicate_index)
+    else:
+        resources.duplicates = duplicate_index
+    wiring = Wiring(
+        settings=settings,
+        chain=resources.stages,
+        resources=resources,
+        duplicate_index=duplicate_index,
+    )
+    app.wiring = wiring
+    _declare_topics(app, wiring)
+    _declare_tables(app, wiring)
+    # Uncorrected, Faust can lose a message on a restart or a rebalance and, under
+    # exactly_once, sends outside the transactions: see streams.delivery.
+    delivery.install(
+        app,
+        exactly_once=settings.processing_guarantee == "exactly_once",
+        on_unsendable=lambda: wiring.stats.add("dropped_unsendable"),
+    )
+    wiring.tally = Tally(app, wiring)
+    agents.declare_agents(app, wiring)
+    metrics.install(app)
+    views.register(app)
+    return app
+
+
+_built: dict[str, StreamsApp] = {}
+
+
+def __getattr__(name: str) -> StreamsApp:
+    # `faust -A streams.app worker` reads `app`: built on first access from the environment.
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if "app" not in _built:
+        _built["app"] = build_app(get_settings())
+    return _built["app"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -15,7 +14,8 @@ import click
 import orjson
 from aiokafka.errors import KafkaConnectionError
 
-from .settings import ALL_STAGES, Settings, SettingsError, get_settings
+from .settings import Settings, SettingsError, get_settings
+from .stages import stage_names, stages_help
 
 if TYPE_CHECKING:
     from .kafka_local import BrokerConfig
@@ -111,7 +111,7 @@ def kafka_start(
     """
     from dataclasses import replace
 
-    from .kafka_local import KAFKA_VERSION, LocalKafkaError, start
+    from .kafka_local import LocalKafkaError, kafka_version, start
 
     sasl_users = _sasl_users(users) if sasl_port or sasl_ssl_port else ()
     cfg = replace(
@@ -128,7 +128,7 @@ def kafka_start(
     except LocalKafkaError as exc:
         _fail(str(exc))
     click.echo(
-        f"Apache Kafka {KAFKA_VERSION} ready on 127.0.0.1:{port} (pid {pid}, "
+        f"Apache Kafka {kafka_version()} ready on 127.0.0.1:{port} (pid {pid}, "
         f"{time.monotonic() - started:.1f}s); logs: {cfg.log_file}"
     )
     secured = {"SASL_PLAINTEXT": sasl_port, "SSL": ssl_port, "SASL_SSL": sasl_ssl_port}
@@ -150,9 +150,9 @@ def _sasl_users(given: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         users.append((name, password))
     if not users:
         settings = _settings()
-        if not (settings.kafka_username and settings.kafka_password):
+        if not (settings.kafka_username and settings.password):
             _fail("a SASL listener needs --user NAME:PASSWORD or STREAMS_KAFKA_USERNAME/_PASSWORD")
-        users.append((settings.kafka_username, settings.kafka_password))
+        users.append((settings.kafka_username, settings.password))
     return tuple(users)
 
 
@@ -188,40 +188,52 @@ def kafka_status(port: int, data_dir: str | None) -> None:
 # --- worker ------------------------------------------------------------------------------
 
 
+class _StagesHelp(click.Option):
+    """``--stages`` help read from the registry when shown (a registered stage appears)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = (
+            "comma-separated stages this worker runs "
+            f"[default: all: {','.join(stage_names())}] ({stages_help()})"
+        )
+        return super().get_help_record(ctx)
+
+
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.option(
-    "--stages",
-    default=None,
-    help=f"comma-separated stages this worker runs [default: all: {','.join(ALL_STAGES)}]",
-)
+@click.option("--stages", default=None, cls=_StagesHelp)
 @click.option("--web-port", type=int, default=None, help="HTTP port [default: $STREAMS_WEB_PORT]")
 @click.option("--loglevel", "worker_loglevel", default="info", show_default=True)
 def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> None:
     """Run a Faust worker with all agents, or only the named stages."""
-    if stages is not None:
-        os.environ["STREAMS_STAGES"] = stages
-    if web_port is not None:
-        os.environ["STREAMS_WEB_PORT"] = str(web_port)
-    get_settings.cache_clear()
     settings = _settings()
-    if os.environ.get("STREAMS_STAGES"):
+    named = stages is not None or "stages" in settings.model_fields_set
+    try:
+        if stages is not None:
+            settings = settings.with_changes(stages=stages)
+        if web_port is not None:
+            settings = settings.with_changes(web_port=web_port)
+    except SettingsError as exc:
+        _fail(str(exc))
+    if named:
         # Asked for by name, a data-backed stage that cannot run is an error, not a silent skip.
         from .nlp.camel.data import stage_availability
+        from .stages import spec
 
-        for stage in settings.stages:
-            if stage in ("morphology", "ner", "dialect", "sentiment"):
-                availability = stage_availability(stage)
+        for name in settings.stages:
+            data = spec(name).data
+            if data is not None:
+                availability = stage_availability(data)
                 if not availability.available:
-                    _fail(f"stage {stage!r} cannot run on this machine: {availability.reason}")
+                    _fail(f"stage {name!r} cannot run on this machine: {availability.reason}")
     # Faust would only log why it cannot connect (credentials, TLS) and exit with a traceback.
     problem = _kafka_problem(settings)
     if problem:
         _fail(problem)
     from faust.worker import Worker
 
-    from . import agents  # noqa: F401 - registers the agents of the chosen stages
-    from .app import app
+    from .app import build_app
 
+    app = build_app(settings)
     Worker(app, loglevel=worker_loglevel, redirect_stdouts=False).execute_from_commandline()
 
 
@@ -320,24 +332,41 @@ def consume(
 def enrich(paths: tuple[str, ...]) -> None:
     """Run the whole chain in-process (no Kafka) and print enriched JSON lines.
 
-    Messages that the workers would dead-letter are reported on stderr with their reason.
+    Each message goes through the same hop as in a worker; those a worker would dead-letter
+    are reported on stderr with the same code and reason.
     """
-    from .codec import BadMessage, decode_raw, dumps
+    from .hop import Incoming, in_process, through_chain
     from .inputs import iter_messages
-    from .pipeline import Resources, run_chain
+    from .pipeline import Resources
 
     settings = _settings()
-    resources = Resources()
+    hop = in_process(settings, Resources())
     out = sys.stdout.buffer
+    # Each dead letter is reported below, once; the hop's own log line would repeat it.
+    logging.getLogger("streams.hop").setLevel(logging.ERROR)
+
+    async def run() -> None:
+        # Offsets and broker time as a worker would see them: one partition, now.
+        for offset, message in enumerate(iter_messages(paths)):
+            incoming = Incoming(
+                topic=settings.topic_raw,
+                partition=0,
+                offset=offset,
+                key=message.key,
+                value=message.value,
+                headers=(),
+                timestamp_ms=time.time_ns() // 1_000_000,
+            )
+            outcome = await through_chain(hop, incoming)
+            if outcome is None:
+                click.echo(f"dropped {message.origin}: no dead letter could be built", err=True)
+            elif outcome.error is not None:
+                click.echo(f"dead letter {message.origin}: {outcome.error}", err=True)
+            else:
+                out.write(outcome.message.value + b"\n")
+
     try:
-        for message in iter_messages(paths):
-            try:
-                raw = decode_raw(message.value, message.key, max_bytes=settings.max_message_bytes)
-                record = run_chain(raw, resources)
-            except BadMessage as exc:
-                click.echo(f"dead letter {message.origin}: {exc}", err=True)
-                continue
-            out.write(dumps(record) + b"\n")
+        asyncio.run(run())
     except FileNotFoundError as exc:
         _fail(str(exc))
     out.flush()
@@ -419,7 +448,11 @@ def report(path: str, stats_url: str | None) -> None:
 @click.option("--url", default=None, help="a worker [default: http://127.0.0.1:$STREAMS_WEB_PORT]")
 @click.option("--interval", type=float, default=2.0, show_default=True, help="--watch seconds")
 def tables_command(
-    name: str | None, key: str | None, watch: bool, as_json: bool, url: str | None,
+    name: str | None,
+    key: str | None,
+    watch: bool,
+    as_json: bool,
+    url: str | None,
     interval: float,
 ) -> None:
     """Monitoring tables of the workers: totals, one table (NAME) or one key (--key)."""

@@ -68,6 +68,9 @@ Held = tuple[int, str, bytes | None, tuple[Any, ...], "asyncio.Future[Any]"]
 class SourcePartitionTransactions(TransactionManager):
     """A TransactionManager that sends in the transaction of the source partition."""
 
+    # Told of each held record the producer refuses (set by install).
+    on_unsendable: Callable[[], object] | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held: defaultdict[TP, list[Held]] = defaultdict(list)
@@ -125,11 +128,23 @@ class SourcePartitionTransactions(TransactionManager):
             return
         transactional_id = self.transactional_id(tp)
         for entry in ready:
-            *_, args, future = entry
-            sent = await self.producer.send(*args, transactional_id=transactional_id)
+            offset, topic, *_, args, future = entry
+            try:
+                sent = await self.producer.send(*args, transactional_id=transactional_id)
+            except Exception as exc:
+                # A record the producer refuses (too large, say) would fail this commit and
+                # every later one, with the other messages' outputs: drop it, counted.
+                self._held[tp].remove(entry)
+                logger.error(
+                    "dropped unsendable: record of %s@%s for %s: %r", tp, offset, topic, exc
+                )
+                if self.on_unsendable is not None:
+                    self.on_unsendable()
+                if not future.done():
+                    future.set_result(None)
+                continue
             _chain(sent, future)
-            # Dropped only once handed to the producer: a failed send fails the commit, and
-            # the records stay for the next one.
+            # Dropped only once handed to the producer.
             self._held[tp].remove(entry)
 
     async def on_rebalance(
@@ -196,8 +211,13 @@ def before_commit(app: faust.App, flush: Callable[[], object]) -> None:
     app.transport.Consumer = FlushingConsumer  # type: ignore[misc]
 
 
-def install(app: faust.App, *, exactly_once: bool) -> None:
-    """Apply the fixes above to ``app`` (before its worker creates the consumer)."""
+def install(
+    app: faust.App, *, exactly_once: bool, on_unsendable: Callable[[], object] | None = None
+) -> None:
+    """Apply the fixes above to ``app`` (before its worker creates the consumer).
+
+    ``on_unsendable`` is told of each output the producer refuses at commit (exactly_once).
+    """
 
     @app.on_rebalance_complete.connect  # type: ignore[arg-type]  # mode's handler type
     async def before_streams_resume(sender: Any, **kwargs: Any) -> None:
@@ -209,4 +229,9 @@ def install(app: faust.App, *, exactly_once: bool) -> None:
             logger.warning("could not rewind partitions without a committed offset", exc_info=True)
 
     if exactly_once:
-        app.transport.TransactionManager = SourcePartitionTransactions  # type: ignore[misc]
+
+        class Transactions(SourcePartitionTransactions):
+            pass
+
+        Transactions.on_unsendable = staticmethod(on_unsendable) if on_unsendable else None
+        app.transport.TransactionManager = Transactions  # type: ignore[misc]

@@ -4,10 +4,12 @@ Each stage is a plain function from one record to the next. :func:`run_stage` wr
 that its outcome lands in ``provenance``: ``ok``, ``skipped`` (cannot run here: missing data,
 not Arabic) or ``failed`` (an unexpected error on this article; the article still flows on).
 
-The chain is ``segment`` -> ``enrich`` (the data-free stages) -> the CAMeL data-backed stages
-whose data is installed (``morphology``, ``ner``, ``dialect``, ``sentiment``), each its own hop
-so that an expensive stage can scale on its own workers. A data-backed stage that cannot run is
-left out of the chain entirely (no extra hop); its field stays null and provenance says why.
+The chain is the stage registry (:mod:`streams.stages`) in order: ``segment`` -> ``enrich``
+(the data-free stages) -> the CAMeL data-backed stages whose data is installed (``morphology``,
+``ner``, ``dialect``, ``sentiment``), each its own hop so that an expensive stage can scale on
+its own workers. A data-backed stage that cannot run is left out of the chain entirely (no
+extra hop); its field stays null and provenance says why. Every stage function has the same
+shape, ``f(record, resources, context) -> record``, so the hop can run any of them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from time import perf_counter
 from typing import Any, TypeVar, cast
 
 from . import __version__
+from . import stages as registry
 from .codec import BadMessage
 from .nlp.camel.data import StageUnavailable, stage_availability
 from .nlp.countries import (
@@ -51,7 +54,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DATA_STAGES = ("morphology", "ner", "dialect", "sentiment")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
@@ -95,27 +97,20 @@ def _require_arabic(language: str | None) -> None:
 def _load_model(stage: str, clitic_schemes: tuple[str, ...]) -> Any:
     # Imported here: the CAMeL modules read their data catalogue at import time, and ner and
     # sentiment pull in torch, which a worker without those stages should never load.
-    if stage == "clitics":
+    if stage == "clitics":  # segment's sub-stage, not a hop of its own
         from .nlp.camel.clitics import CliticSegmenter
 
         return CliticSegmenter.load(clitic_schemes)
-    if stage == "morphology":
-        from .nlp.camel.morphology import MorphologyAnalyzer
+    return registry.spec(stage).load_model()
 
-        return MorphologyAnalyzer.load()
-    if stage == "ner":
-        from .nlp.camel.ner import EntityRecognizer
 
-        return EntityRecognizer.load()
-    if stage == "dialect":
-        from .nlp.camel.dialect import DialectClassifier
+@dataclass(frozen=True)
+class StageContext:
+    """What a stage function may know of its hop besides the record."""
 
-        return DialectClassifier.load()
-    if stage == "sentiment":
-        from .nlp.camel.sentiment import SentimentClassifier
-
-        return SentimentClassifier.load()
-    raise ValueError(f"no model for stage {stage!r}")
+    stage: str
+    # When the article was first seen (ms, checked broker time): orders duplicate detection.
+    seen_at_ms: int | None = None
 
 
 @dataclass
@@ -129,6 +124,13 @@ class Resources:
     # The data-backed stages in the chain, decided once per process from the installed data.
     chain: tuple[str, ...] = field(default_factory=lambda: data_chain())
     _models: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stages(self) -> tuple[registry.StageSpec, ...]:
+        """The chain these resources run: the registry up to ``enrich``, then ``chain``."""
+        head = registry.all_stages()
+        upto = [spec.name for spec in head].index("enrich") + 1
+        return head[:upto] + tuple(registry.spec(name) for name in self.chain)
 
     def model(self, stage: str) -> Any:
         """The stage's model, loaded on first use; raises StageUnavailable with the reason."""
@@ -146,8 +148,9 @@ class Resources:
 
 
 def data_chain() -> tuple[str, ...]:
-    """The data-backed stages whose CAMeL data is installed here, in chain order."""
-    return tuple(stage for stage in DATA_STAGES if stage_availability(stage).available)
+    """The stages after ``enrich`` that can run here (data installed), in chain order."""
+    names = [spec.name for spec in registry.chain()]
+    return tuple(names[names.index("enrich") + 1 :])
 
 
 @cache
@@ -283,10 +286,15 @@ def enrich(
     out["morphology"] = None
     out["dialect"] = None
     out["sentiment"] = None
-    for stage in DATA_STAGES:
-        if stage not in resources.chain:
+    for spec in registry.data_stages():
+        if spec.name not in resources.chain:
             runs.append(
-                StageRun(name=stage, status="skipped", reason=_unavailable_reason(stage), ms=0.0)
+                StageRun(
+                    name=spec.name,
+                    status="skipped",
+                    reason=_unavailable_reason(spec.data or spec.name),
+                    ms=0.0,
+                )
             )
     return out
 
@@ -321,25 +329,45 @@ def _sentiment(record: EnrichedArticle, model: Any) -> None:
     record["sentiment"] = model.classify(record["text"]["clean"])
 
 
-DATA_STAGE_STEPS: dict[str, Callable[[EnrichedArticle, Any], None]] = {
-    "morphology": _morphology,
-    "ner": _ner,
-    "dialect": _dialect,
-    "sentiment": _sentiment,
-}
+StageFunction = Callable[[Any, Resources, StageContext], Any]
+
+
+def model_stage(step: Callable[[EnrichedArticle, Any], None]) -> StageFunction:
+    """A CAMeL data-backed stage as its own hop: ``step(record, model)`` on a copy, Arabic only."""
+
+    def stage_function(
+        record: EnrichedArticle, resources: Resources, context: StageContext
+    ) -> EnrichedArticle:
+        out = _copy_for_next_stage(record)
+
+        def step_on_copy() -> None:
+            _require_arabic(out["language"])
+            step(out, resources.model(context.stage))
+
+        run_stage(out["provenance"]["stages"], context.stage, step_on_copy, None)
+        return out
+
+    return stage_function
+
+
+# The stage functions the registry (streams.stages) names.
+morphology_stage = model_stage(_morphology)
+ner_stage = model_stage(_ner)
+dialect_stage = model_stage(_dialect)
+sentiment_stage = model_stage(_sentiment)
+
+
+def segment_stage(raw: RawArticle, resources: Resources, context: StageContext) -> Any:
+    return segment(raw, resources)
+
+
+def enrich_stage(record: SegmentedArticle, resources: Resources, context: StageContext) -> Any:
+    return enrich(record, resources, seen_at=context.seen_at_ms)
 
 
 def run_data_stage(stage: str, record: EnrichedArticle, resources: Resources) -> EnrichedArticle:
-    """One CAMeL data-backed stage as its own hop."""
-    out = _copy_for_next_stage(record)
-    runs = out["provenance"]["stages"]
-
-    def step() -> None:
-        _require_arabic(out["language"])
-        DATA_STAGE_STEPS[stage](out, resources.model(stage))
-
-    run_stage(runs, stage, step, None)
-    return out
+    """One stage after ``enrich`` as its own hop."""
+    return registry.spec(stage).run(record, resources, StageContext(stage))
 
 
 def run_chain(raw: RawArticle, resources: Resources) -> EnrichedArticle:

@@ -1,4 +1,4 @@
-"""Counting each hop into the monitoring tables; the agents call these two functions.
+"""Counting each hop into the monitoring tables; the agents call :class:`Tally`'s two methods.
 
 Each event updates a whole small JSON value computed by :mod:`streams.monitor` (its stage's
 counters, and trending where articles leave the chain). The value changes in the table's memory
@@ -15,15 +15,28 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from faust.types import EventT
 from faust.types.tables import TableT
 
 from . import delivery, monitor
-from .app import app, settings, stage_counters, trending
+
+if TYPE_CHECKING:
+    import faust
+
+    from .app import Wiring
 
 logger = logging.getLogger(__name__)
+
+
+class Source(Protocol):
+    """Where a counted message came from (a :class:`streams.hop.Incoming`)."""
+
+    @property
+    def partition(self) -> int | None: ...
+
+    @property
+    def offset(self) -> int | None: ...
 
 
 class ChangelogWrites:
@@ -57,67 +70,75 @@ class ChangelogWrites:
         return len(pending)
 
 
-writes = ChangelogWrites()
-delivery.before_commit(app, writes.flush)
+class Tally:
+    """The counting of one app's hops into its tables (:class:`streams.app.Wiring`)."""
 
+    def __init__(self, app: faust.App, wiring: Wiring) -> None:
+        self.wiring = wiring
+        self.writes = ChangelogWrites()
+        delivery.before_commit(app, self.writes.flush)
 
-def count_hop(
-    event: EventT,
-    stage: str,
-    record: Mapping[str, Any],
-    runs: Sequence[Mapping[str, Any]],
-    *,
-    final: bool,
-    produced_at_ms: int,
-) -> None:
-    """Count an event ``stage`` handled and sent on; ``runs`` are the provenance it added."""
-    table = stage_counters.get(stage)
-    if table is None:
-        return
-    message = event.message
-    now = time.time()
-    key = monitor.table_key(stage, message.partition)
-    delivery = monitor.delivery_of(record, now * 1000 - produced_at_ms) if final else None
-    value = monitor.count_hop(
-        table.data.get(key), offset=message.offset, runs=runs, now=now, delivery=delivery
-    )
-    if value is not None:
-        writes.set(table, key, value, message.partition)
-    else:
-        logger.debug("%s offset %s delivered again: already counted", key, message.offset)
-    if final and trending is not None:
-        _count_trending(message.partition, message.offset, record, produced_at_ms / 1000)
+    def count_hop(
+        self,
+        source: Source,
+        stage: str,
+        record: Mapping[str, Any],
+        runs: Sequence[Mapping[str, Any]],
+        *,
+        final: bool,
+        produced_at_ms: int,
+    ) -> None:
+        """Count an event ``stage`` handled and sent on; ``runs`` are the provenance it added.
 
+        ``produced_at_ms`` is the checked time (streams.hop): latency and trending use it.
+        """
+        table = self.wiring.stage_counters.get(stage)
+        if table is None:
+            return
+        partition, offset = int(source.partition or 0), int(source.offset or 0)
+        now = time.time()
+        key = monitor.table_key(stage, partition)
+        delivery = monitor.delivery_of(record, now * 1000 - produced_at_ms) if final else None
+        value = monitor.count_hop(
+            table.data.get(key), offset=offset, runs=runs, now=now, delivery=delivery
+        )
+        if value is not None:
+            self.writes.set(table, key, value, partition)
+        else:
+            logger.debug("%s offset %s delivered again: already counted", key, offset)
+        if final and self.wiring.trending is not None:
+            self._count_trending(partition, offset, record, produced_at_ms / 1000)
 
-def count_dead_letter(event: EventT, stage: str, error_type: str) -> None:
-    """Count an event ``stage`` sent to the dead-letter topic."""
-    table = stage_counters.get(stage)
-    if table is None:
-        return
-    message = event.message
-    key = monitor.table_key(stage, message.partition)
-    value = monitor.count_dead_letter(
-        table.data.get(key), offset=message.offset, error_type=error_type, now=time.time()
-    )
-    if value is not None:
-        writes.set(table, key, value, message.partition)
+    def count_dead_letter(self, source: Source, stage: str, error_type: str) -> None:
+        """Count an event ``stage`` sent to the dead-letter topic."""
+        table = self.wiring.stage_counters.get(stage)
+        if table is None:
+            return
+        partition, offset = int(source.partition or 0), int(source.offset or 0)
+        key = monitor.table_key(stage, partition)
+        value = monitor.count_dead_letter(
+            table.data.get(key), offset=offset, error_type=error_type, now=time.time()
+        )
+        if value is not None:
+            self.writes.set(table, key, value, partition)
 
-
-def _count_trending(
-    partition: int, offset: int, record: Mapping[str, Any], produced_at: float
-) -> None:
-    assert trending is not None
-    size = settings.trending_window_seconds
-    # Windows follow produce time, so a re-delivered article lands in the window it counted in.
-    start = monitor.window_start(produced_at, size)
-    key = monitor.table_key(start, partition)
-    held = trending.data.get(key)
-    if held is None:
-        # A new window for this partition: retire the ones before the previous window, through
-        # the changelog so that a restart does not bring them back.
-        for stale in monitor.stale_windows(list(trending.data.keys()), partition, start, size):
-            writes.delete(trending, stale, partition)
-    entities, countries = monitor.trending_terms(record)
-    value = monitor.count_trending(held, offset=offset, entities=entities, countries=countries)
-    if value is not None:
-        writes.set(trending, key, value, partition)
+    def _count_trending(
+        self, partition: int, offset: int, record: Mapping[str, Any], produced_at: float
+    ) -> None:
+        trending = self.wiring.trending
+        assert trending is not None
+        size = self.wiring.settings.trending_window_seconds
+        # Windows follow produce time, so a re-delivered article lands in the window it
+        # counted in.
+        start = monitor.window_start(produced_at, size)
+        key = monitor.table_key(start, partition)
+        held = trending.data.get(key)
+        if held is None:
+            # A new window for this partition: retire the ones before the previous window,
+            # through the changelog so that a restart does not bring them back.
+            for stale in monitor.stale_windows(list(trending.data.keys()), partition, start, size):
+                self.writes.delete(trending, stale, partition)
+        entities, countries = monitor.trending_terms(record)
+        value = monitor.count_trending(held, offset=offset, entities=entities, countries=countries)
+        if value is not None:
+            self.writes.set(trending, key, value, partition)

@@ -26,7 +26,8 @@ import psutil
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from streams.bench.peer import producer_settings
-from streams.bench.streamed import Broker, Worker, run_env
+from streams.bench.processes import Broker, Worker
+from streams.bench.streamed import run_env
 from streams.kafka_client import client_options, ensure_topics, source_producer
 from streams.settings import Settings, from_env, get_settings
 

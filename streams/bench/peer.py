@@ -5,11 +5,10 @@ agents, on the same topics and partitions, and nothing more:
 
 - one consumer in the app's consumer group (``STREAMS_APP_ID``), subscribed to the raw topic,
   the segmented topic and the input of each CAMeL stage in the chain, auto-commit off;
-- per record, the same code as the agents' hop: ``codec.decode_raw`` / ``decode_segmented`` /
-  ``decode_enriched`` (orjson + JSON Schema), the stage function from ``streams.pipeline``,
-  ``codec.validate`` of the output, ``codec.dumps``, the output size check, and a send to the
-  next topic keyed by the article id with the produce-time header carried on; a failure becomes
-  a dead letter built by ``codec.dead_letter`` and sent to the dead-letter topic;
+- per record, the agents' own hop (:class:`streams.hop.Hop`): decode and validate, the stage
+  function, validate and encode the output, the size check, and a send to the next topic
+  keyed by the article id with the checked produce time carried on; a failure becomes a dead
+  letter sent to the dead-letter topic;
 - per-stage outcome counts in a plain dict;
 - at least once: after each ``getmany`` batch it waits until every send of the batch is
   acknowledged, then commits the consumed offsets (a crash before the commit re-delivers the
@@ -33,14 +32,13 @@ import logging
 import signal
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, KafkaError
 
-from streams import codec
+from streams.hop import Hop, Incoming, Outcome, Outgoing
 from streams.kafka_client import (
     PRODUCER_MAX_BATCH_BYTES,
     client_options,
@@ -48,13 +46,11 @@ from streams.kafka_client import (
 )
 from streams.kafka_local import MAX_MESSAGE_BYTES
 from streams.nlp.fingerprint import DuplicateIndex
-from streams.pipeline import Resources, enrich, run_data_stage, segment
+from streams.pipeline import Resources
 from streams.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-# The same header as streams.agents (not imported: that would build the Faust app here).
-PRODUCED_AT_HEADER = "x-produced-at-ms"
 MAX_RECORDS = 500
 
 
@@ -68,27 +64,12 @@ def producer_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-def pending_topic(settings: Settings, stage: str) -> str:
-    """The input topic of a CAMeL stage, named as streams.app names it."""
-    return f"{settings.topic_enriched}.pending-{stage}"
-
-
 class _Assignments(ConsumerRebalanceListener):
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         logger.info("peer: partitions revoked %s", sorted(revoked))
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         logger.info("peer: assigned %d partitions: %s", len(assigned), sorted(assigned))
-
-
-def _produced_at(record: ConsumerRecord) -> bytes:
-    for name, value in record.headers or ():
-        if name == PRODUCED_AT_HEADER and value:
-            return bytes(value)
-    return str(record.timestamp).encode()
-
-
-Hop = Callable[[ConsumerRecord], tuple[Any, int]]
 
 
 class PeerLoop:
@@ -99,86 +80,42 @@ class PeerLoop:
         self.producer = producer
         self.resources = resources
         self.counts: Counter[str] = Counter()
-        chain = ("enrich", *resources.chain)
-        outputs = [pending_topic(settings, s) for s in chain[1:]] + [settings.topic_enriched]
-        # input topic -> (stage, process, output schema, output topic)
-        self.hops: dict[str, tuple[str, Hop, str, str]] = {
-            settings.topic_raw: (
-                "segment",
-                self._segment,
-                "segmented-article",
-                settings.topic_segmented,
-            ),
-            settings.topic_segmented: ("enrich", self._enrich, "enriched-article", outputs[0]),
-        }
-        for position, stage in enumerate(chain[1:], 1):
-            self.hops[pending_topic(settings, stage)] = (
-                stage,
-                self._data_stage(stage),
-                "enriched-article",
-                outputs[position],
-            )
+        # The acknowledgements of the batch in hand.
+        self._pending: list[Any] = []
+        self.hop = Hop(settings, resources, self._send, observe=self._count)
 
     @property
     def topics(self) -> list[str]:
-        return list(self.hops)
+        return self.hop.topics
 
-    def _segment(self, record: ConsumerRecord) -> tuple[Any, int]:
-        raw = codec.decode_raw(record.value, record.key, max_bytes=self.settings.max_message_bytes)
-        return segment(raw, self.resources), 0
-
-    def _enrich(self, record: ConsumerRecord) -> tuple[Any, int]:
-        segmented = codec.decode_segmented(record.value)
-        seen_at = int(_produced_at(record))
-        out = enrich(segmented, self.resources, seen_at=seen_at)
-        return out, len(segmented["provenance"]["stages"])
-
-    def _data_stage(self, stage: str) -> Hop:
-        def process(record: ConsumerRecord) -> tuple[Any, int]:
-            enriched = codec.decode_enriched(record.value)
-            out = run_data_stage(stage, enriched, self.resources)
-            return out, len(enriched["provenance"]["stages"])
-
-        return process
-
-    async def handle(self, record: ConsumerRecord) -> Awaitable[Any]:
-        """Process one record; returns the future of its send (output or dead letter)."""
-        stage, process, schema, output = self.hops[record.topic]
-        try:
-            result, earlier = process(record)
-            payload = codec.encode_output(schema, result)
-        except Exception as exc:
-            error = codec.as_bad_message(exc)
-            letter = codec.dead_letter(
-                value=record.value,
-                key=record.key,
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-                stage=stage,
-                error_type=error.code,
-                reason=error.reason,
-                max_bytes=self.settings.max_message_bytes,
-            )
-            self.counts[f"{stage}|deadletter"] += 1
-            return await self.producer.send(
-                self.settings.topic_deadletter, codec.dumps(letter), key=record.key
-            )
-        for run in result["provenance"]["stages"][earlier:]:
-            self.counts[f"{run['name']}|{run['status']}"] += 1
-        return await self.producer.send(
-            output,
-            payload,
-            key=result["id"].encode(),
-            headers=[(PRODUCED_AT_HEADER, _produced_at(record))],
+    async def _send(self, message: Outgoing) -> Any:
+        acknowledged = await self.producer.send(
+            message.topic, message.value, key=message.key, headers=list(message.headers) or None
         )
+        self._pending.append(acknowledged)
+        return acknowledged
+
+    def _count(self, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            self.counts[f"{outcome.stage}|deadletter"] += 1
+            return
+        for run in outcome.runs:
+            self.counts[f"{run['name']}|{run['status']}"] += 1
+
+    async def handle(self, record: ConsumerRecord) -> Outcome | None:
+        """Process one record (its sends are acknowledged with the batch)."""
+        return await self.hop.handle(Incoming.from_aiokafka(record))
 
     async def process_batch(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> int:
         """Process a batch and wait until every send is acknowledged; returns its size."""
-        futures = [await self.handle(record) for records in batch.values() for record in records]
-        if futures:
-            await asyncio.gather(*futures)
-        return len(futures)
+        for records in batch.values():
+            for record in records:
+                await self.handle(record)
+        sent, self._pending = self._pending, []
+        if sent:
+            # A refused send is counted by the hop (dropped_unsendable), not raised here.
+            await asyncio.gather(*sent, return_exceptions=True)
+        return sum(len(records) for records in batch.values())
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> Counter[str]:

@@ -30,7 +30,8 @@ import orjson
 import psutil
 
 from streams.bench import corpus, floor
-from streams.bench.streamed import Broker, ModeSpec, run_mode
+from streams.bench.processes import Broker
+from streams.bench.streamed import ModeSpec, run_mode
 
 Progress = Callable[[str], None]
 

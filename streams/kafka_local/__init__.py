@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..settings import get_settings
+
 logger = logging.getLogger(__name__)
 
-KAFKA_VERSION = os.environ.get("STREAMS_KAFKA_VERSION", "4.4.0")
 # The Maven project naming the broker jars: package data, copied beside the resolved classpath
 # (Maven may write next to its pom, and an installed package may be read-only).
 POM_RESOURCE = "pom.xml"
@@ -49,11 +50,14 @@ class LocalKafkaError(RuntimeError):
     """The local broker could not be prepared, started or stopped; the message says why."""
 
 
+def kafka_version() -> str:
+    """The Kafka release to run (``STREAMS_KAFKA_VERSION``)."""
+    return get_settings().kafka_version
+
+
 def cache_dir() -> Path:
-    root = os.environ.get("STREAMS_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "arabic-news-streams"
-    )
-    return Path(root)
+    """Where the Kafka jars' classpath is cached (``STREAMS_CACHE_DIR``)."""
+    return get_settings().cache_root
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,9 @@ def _java_major(java: str) -> int:
     raise LocalKafkaError(f"could not read the Java version from: {text.strip()[:200]}")
 
 
-def resolve_classpath(version: str = KAFKA_VERSION) -> str:
+def resolve_classpath(version: str | None = None) -> str:
     """The broker's runtime classpath, resolved with Maven once and cached per Kafka version."""
+    version = version or kafka_version()
     target = cache_dir() / f"kafka-{version}" / "classpath.txt"
     if target.exists():
         classpath = target.read_text().strip()
@@ -133,8 +138,9 @@ def resolve_classpath(version: str = KAFKA_VERSION) -> str:
         f"-Dkafka.version={version}",
     ]
     # A corporate mirror or proxy goes in a Maven settings file of the user's choosing.
-    if os.environ.get("STREAMS_MAVEN_SETTINGS"):
-        command += ["-s", os.environ["STREAMS_MAVEN_SETTINGS"]]
+    maven_settings = get_settings().maven_settings
+    if maven_settings is not None:
+        command += ["-s", str(maven_settings)]
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not target.exists():
         output = (proc.stdout + proc.stderr)[-3000:]
@@ -415,7 +421,7 @@ def start(cfg: BrokerConfig, *, timeout: float = 90.0) -> int:
             )
         if broker_ready(cfg.port):
             logger.info(
-                "Kafka %s ready on 127.0.0.1:%s (pid %s)", KAFKA_VERSION, cfg.port, proc.pid
+                "Kafka %s ready on 127.0.0.1:%s (pid %s)", kafka_version(), cfg.port, proc.pid
             )
             return proc.pid
         time.sleep(0.5)

@@ -13,23 +13,21 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from faust.types import TP
 from yarl import URL
 
 from .. import monitor
-from ..app import CHAIN_STAGES, app, settings, stage_counters, trending
+
+if TYPE_CHECKING:
+    from ..app import StreamsApp
 
 logger = logging.getLogger(__name__)
 
 PEER_TIMEOUT = 3.0  # seconds for a peer's /stats/local or a routed lookup
 LOCAL_PATH = "/stats/local"
-
-TABLES: dict[str, Any] = {f"counters-{stage}": table for stage, table in stage_counters.items()}
-if trending is not None:
-    TABLES["trending"] = trending
 
 DESCRIPTIONS = {
     "counters": "per-stage counters of one agent: key AGENT|PARTITION",
@@ -41,7 +39,7 @@ def describe(name: str) -> str:
     return DESCRIPTIONS["trending" if name == "trending" else "counters"]
 
 
-def own_url() -> str:
+def own_url(app: StreamsApp) -> str:
     return str(app.conf.canonical_url).rstrip("/")
 
 
@@ -50,17 +48,17 @@ def _ident(url: str) -> tuple[str, int]:
     return (parsed.host or "", parsed.port or 80)
 
 
-def changelog_topic(name: str) -> str:
-    table = TABLES.get(name)
+def changelog_topic(app: StreamsApp, name: str) -> str:
+    table = app.wiring.tables.get(name)
     if table is not None:
         return str(table.changelog_topic.get_topic_name())
     # A table only other workers declare (they run stages this one does not): Faust's naming.
     return f"{app.conf.id}-{name}-changelog"
 
 
-def member_urls() -> list[str]:
+def member_urls(app: StreamsApp) -> list[str]:
     """Every worker of the group as the assignor last told us, this one first."""
-    urls = [own_url()]
+    urls = [own_url(app)]
     mine = _ident(urls[0])
     try:
         metadata = app.router.tables_metadata()
@@ -72,9 +70,9 @@ def member_urls() -> list[str]:
     return urls
 
 
-def owners(name: str) -> dict[int, str]:
+def owners(app: StreamsApp, name: str) -> dict[int, str]:
     """Partition -> URL of the worker holding it active, for one of our tables."""
-    topic = changelog_topic(name)
+    topic = changelog_topic(app, name)
     try:
         metadata = app.router.tables_metadata()
     except Exception:
@@ -86,9 +84,9 @@ def owners(name: str) -> dict[int, str]:
     return dict(sorted(out.items()))
 
 
-def active_partitions(name: str) -> set[int]:
+def active_partitions(app: StreamsApp, name: str) -> set[int]:
     """The changelog partitions of ``name`` this worker holds active (its own to count)."""
-    topic = changelog_topic(name)
+    topic = changelog_topic(app, name)
     try:
         actives = app.assignor.assigned_actives()
     except Exception:
@@ -96,11 +94,11 @@ def active_partitions(name: str) -> set[int]:
     return {tp.partition for tp in actives if tp.topic == topic}
 
 
-def _input_topics() -> set[str]:
+def _input_topics(app: StreamsApp) -> set[str]:
     return {topic for agent in app.agents.values() for topic in agent.channel.topics}
 
 
-def health() -> tuple[bool, list[str], dict[str, list[int]]]:
+def health(app: StreamsApp) -> tuple[bool, list[str], dict[str, list[int]]]:
     """(ready, reasons it is not, assigned input partitions by topic)."""
     reasons: list[str] = []
     assigned: dict[str, list[int]] = {}
@@ -108,7 +106,7 @@ def health() -> tuple[bool, list[str], dict[str, list[int]]]:
         assignment: set[TP] = set(app.consumer.assignment())
     except Exception:
         assignment = set()
-    inputs = _input_topics()
+    inputs = _input_topics(app)
     for tp in sorted(assignment):
         if tp.topic in inputs:
             assigned.setdefault(tp.topic, []).append(tp.partition)
@@ -122,17 +120,20 @@ def health() -> tuple[bool, list[str], dict[str, list[int]]]:
     return not reasons, reasons, assigned
 
 
-def local_report() -> dict[str, Any]:
+def local_report(app: StreamsApp) -> dict[str, Any]:
     """This worker's copy of every monitoring table (all keys: the merge sorts copies out)."""
-    ready, reasons, assigned = health()
+    ready, reasons, assigned = health(app)
+    tables = app.wiring.tables
     return {
-        "url": own_url(),
+        "url": own_url(app),
         "time": time.time(),
         "ready": ready,
         "reasons": reasons,
         "assigned": assigned,
-        "active": {name: sorted(active_partitions(name)) for name in TABLES},
-        "tables": {name: {str(k): v for k, v in table.items()} for name, table in TABLES.items()},
+        "active": {name: sorted(active_partitions(app, name)) for name in tables},
+        "tables": {name: {str(k): v for k, v in table.items()} for name, table in tables.items()},
+        # Events the tables cannot hold (streams.hop): summed over the workers by /stats.
+        "hop": app.wiring.stats.as_dict(),
     }
 
 
@@ -149,42 +150,48 @@ class Gathered:
         return monitor.merge_tables(report.get("tables", {}) for report in self.reports)
 
 
-async def fetch_json(url: str, timeout: float = PEER_TIMEOUT) -> tuple[int, Any]:
-    async with app.http_client.get(
-        url, timeout=aiohttp.ClientTimeout(total=timeout)
-    ) as response:
+async def fetch_json(app: StreamsApp, url: str, timeout: float = PEER_TIMEOUT) -> tuple[int, Any]:
+    async with app.http_client.get(url, timeout=aiohttp.ClientTimeout(total=timeout)) as response:
         return response.status, await response.json(content_type=None)
 
 
-async def _peer_report(url: str) -> dict[str, Any]:
-    status, body = await fetch_json(url + LOCAL_PATH)
+async def _peer_report(app: StreamsApp, url: str) -> dict[str, Any]:
+    status, body = await fetch_json(app, url + LOCAL_PATH)
     if status != 200 or not isinstance(body, Mapping):
         raise RuntimeError(f"HTTP {status}")
     return dict(body)
 
 
-async def gather() -> Gathered:
+async def gather(app: StreamsApp) -> Gathered:
     """Every worker's local report; a worker that does not answer is listed with the error."""
-    urls = member_urls()
+    urls = member_urls(app)
     out = Gathered()
-    mine = local_report()
+    mine = local_report(app)
     out.reports.append(mine)
-    out.workers.append({"url": urls[0], "ok": True, "ready": mine["ready"],
-                        "assigned": mine["assigned"]})
-    results = await asyncio.gather(*(_peer_report(url) for url in urls[1:]),
-                                   return_exceptions=True)
+    out.workers.append(
+        {"url": urls[0], "ok": True, "ready": mine["ready"], "assigned": mine["assigned"]}
+    )
+    results = await asyncio.gather(
+        *(_peer_report(app, url) for url in urls[1:]), return_exceptions=True
+    )
     for url, result in zip(urls[1:], results, strict=True):
         if isinstance(result, BaseException):
             logger.warning("worker %s did not answer %s: %r", url, LOCAL_PATH, result)
             out.workers.append({"url": url, "ok": False, "error": repr(result)})
             continue
         out.reports.append(result)
-        out.workers.append({"url": url, "ok": True, "ready": result.get("ready"),
-                            "assigned": result.get("assigned", {})})
+        out.workers.append(
+            {
+                "url": url,
+                "ok": True,
+                "ready": result.get("ready"),
+                "assigned": result.get("assigned", {}),
+            }
+        )
     return out
 
 
-def summary(gathered: Gathered) -> dict[str, Any]:
+def summary(app: StreamsApp, gathered: Gathered) -> dict[str, Any]:
     """The ``/stats`` document: totals over every partition of every worker."""
     now = time.time()
     tables = gathered.merged()
@@ -192,12 +199,17 @@ def summary(gathered: Gathered) -> dict[str, Any]:
     for name, items in tables.items():
         if name.startswith("counters-"):
             counters.update(items)
-    stats = monitor.summarize_counters(counters, now=now, order=CHAIN_STAGES)
+    chain = app.wiring.chain_names
+    stats = monitor.summarize_counters(counters, now=now, order=chain)
     stats["trending"] = monitor.summarize_trending(
-        tables.get("trending", {}), now=now, size=settings.trending_window_seconds
+        tables.get("trending", {}), now=now, size=app.wiring.settings.trending_window_seconds
     )
     stats["workers"] = gathered.workers
     stats["complete"] = gathered.complete
-    stats["chain"] = list(CHAIN_STAGES)
+    stats["chain"] = list(chain)
+    stats["hop"] = {
+        name: sum(report.get("hop", {}).get(name, 0) for report in gathered.reports)
+        for name in app.wiring.stats.as_dict()
+    }
     stats["time"] = now
     return stats

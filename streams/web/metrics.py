@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
@@ -25,18 +25,17 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 
 from .. import monitor
-from ..app import app
 from . import cluster
+
+if TYPE_CHECKING:
+    from ..app import StreamsApp
 
 logger = logging.getLogger(__name__)
 
-# Our own registry: the process-wide default would collide when tests import twice, and
-# would add the Python process collectors to a page meant for the pipeline.
-REGISTRY = CollectorRegistry()
 PREFIX = "streams"
 
 
-def _lag_family() -> GaugeMetricFamily:
+def _lag_family(app: StreamsApp) -> GaugeMetricFamily:
     """Highwater minus the next offset to process, per input partition held here.
 
     Only from what Faust's monitor already tracks (end offsets seen in fetches, offsets read
@@ -63,6 +62,9 @@ def _lag_family() -> GaugeMetricFamily:
 class StreamsCollector(Collector):
     """Reads the monitoring tables at scrape time (no second copy of the counters)."""
 
+    def __init__(self, app: StreamsApp) -> None:
+        self.app = app
+
     def collect(self) -> Iterator[Metric]:
         stage_runs = CounterMetricFamily(
             f"{PREFIX}_stage_articles",
@@ -85,7 +87,8 @@ class StreamsCollector(Collector):
             labels=["partition"],
         )
         duplicates = CounterMetricFamily(
-            f"{PREFIX}_duplicates", "Enriched articles found to duplicate an earlier one",
+            f"{PREFIX}_duplicates",
+            "Enriched articles found to duplicate an earlier one",
             labels=["partition"],
         )
         latency = HistogramMetricFamily(
@@ -93,22 +96,38 @@ class StreamsCollector(Collector):
             "Produce time of the raw article to its enriched record, milliseconds",
             labels=["partition"],
         )
-        for name in cluster.TABLES:
+        for name in self.app.wiring.tables:
             if not name.startswith("counters-"):
                 continue
             for key, value in self._owned(name):
                 agent, _, partition = key.rpartition("|")
-                self._add(value, agent, partition, stage_runs, events, dead, enriched,
-                          duplicates, latency)
+                self._add(
+                    value, agent, partition, stage_runs, events, dead, enriched, duplicates, latency
+                )
         yield from (stage_runs, events, dead, enriched, duplicates, latency)
-        yield _lag_family()
-        ready, _, _ = cluster.health()
+        yield _lag_family(self.app)
+        ready, _, _ = cluster.health(self.app)
         yield GaugeMetricFamily(f"{PREFIX}_ready", "1 when /health answers 200", value=int(ready))
+        yield from self._hop_counters()
 
-    @staticmethod
-    def _owned(name: str) -> list[tuple[str, Any]]:
-        active = cluster.active_partitions(name)
-        table = cluster.TABLES[name]
+    def _hop_counters(self) -> Iterator[Metric]:
+        # Per worker process (no partition): what the monitoring tables cannot hold.
+        counts = self.app.wiring.stats.as_dict()
+        yield CounterMetricFamily(
+            f"{PREFIX}_dropped_unsendable",
+            "Messages for which not even a dead letter could be sent (logged with the offset)",
+            value=counts["dropped_unsendable"],
+        )
+        yield CounterMetricFamily(
+            f"{PREFIX}_produced_at_rejected",
+            "Raw messages whose x-produced-at-ms header was absent from the broker time window "
+            "or unreadable: the broker timestamp was used",
+            value=counts["produced_at_rejected"],
+        )
+
+    def _owned(self, name: str) -> list[tuple[str, Any]]:
+        active = cluster.active_partitions(self.app, name)
+        table = self.app.wiring.tables[name]
         return [
             (str(key), value)
             for key, value in list(table.items())
@@ -182,6 +201,15 @@ def _cheaper_sensors(sensors: Any) -> None:
     sensors._stream_label = functools.lru_cache(maxsize=256)(sensors._stream_label)
 
 
-setup_prometheus_sensors(app, pattern="/metrics", registry=REGISTRY, name_prefix="faust")
-_cheaper_sensors(app.monitor)
-REGISTRY.register(StreamsCollector())
+def install(app: StreamsApp) -> CollectorRegistry:
+    """Serve ``/metrics`` on ``app`` from a registry of its own (kept on ``app.wiring``).
+
+    Not the process-wide default registry: two apps in one process (tests) would collide, and
+    it would add the Python process collectors to a page meant for the pipeline.
+    """
+    registry = CollectorRegistry()
+    setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
+    _cheaper_sensors(app.monitor)
+    registry.register(StreamsCollector(app))
+    app.wiring.registry = registry
+    return registry

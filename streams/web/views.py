@@ -1,4 +1,4 @@
-"""The worker's HTTP views, registered on Faust's web server when this module is imported.
+"""The worker's HTTP views, registered on an app's web server by :func:`register`.
 
 ``/health``, ``/stats`` (totals over all workers), ``/stats/local`` (this worker's copies, for
 the others), ``/tables``, ``/tables/{name}[?key=K]`` (a key is answered by the worker that
@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any, cast
 
 from faust.web import Request, Response, View
 from yarl import URL
 
 from .. import monitor
-from ..app import app
-from ..settings import ALL_STAGES
+from ..stages import stage_names
 from . import cluster
-from . import metrics as _metrics  # noqa: F401 - registers /metrics
+
+if TYPE_CHECKING:
+    from ..app import StreamsApp
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +30,6 @@ ASSETS = {
     "dashboard.css": "text/css; charset=utf-8",
 }
 PAGE = "text/html; charset=utf-8"
-KNOWN_TABLES = {"trending", *(f"counters-{stage}" for stage in ALL_STAGES)}
 
 
 @cache
@@ -36,42 +37,49 @@ def _asset(name: str) -> bytes:
     return resources.files("streams.web").joinpath(STATIC, name).read_bytes()
 
 
+def _app(view: View) -> StreamsApp:
+    return cast("StreamsApp", view.app)
+
+
+def known_tables() -> set[str]:
+    """Every table a worker of this chain may hold (workers may run different stages)."""
+    return {"trending", *(f"counters-{stage}" for stage in stage_names())}
+
+
 def _error(view: View, status: int, message: str, **extra: object) -> Response:
-    return view.json({"error": message, "worker": cluster.own_url(), **extra}, status=status)
+    return view.json(
+        {"error": message, "worker": cluster.own_url(_app(view)), **extra}, status=status
+    )
 
 
-@app.page("/health")
 async def health(self: View, request: Request) -> Response:
     """200 once this worker has input partitions and its tables are recovered, else 503."""
-    ready, reasons, assigned = cluster.health()
+    ready, reasons, assigned = cluster.health(_app(self))
     return self.json(
         {
             "status": "ok" if ready else "unavailable",
             "reasons": reasons,
             "assigned": assigned,
-            "worker": cluster.own_url(),
+            "worker": cluster.own_url(_app(self)),
         },
         status=200 if ready else 503,
     )
 
 
-@app.page("/stats")
 async def stats(self: View, request: Request) -> Response:
     """Totals over every partition, gathered from every worker."""
-    return self.json(cluster.summary(await cluster.gather()))
+    return self.json(cluster.summary(_app(self), await cluster.gather(_app(self))))
 
 
-@app.page(cluster.LOCAL_PATH)
 async def stats_local(self: View, request: Request) -> Response:
     """This worker's copy of the monitoring tables, for the other workers' ``/stats``."""
-    return self.json(cluster.local_report())
+    return self.json(cluster.local_report(_app(self)))
 
 
-@app.page("/tables")
 async def tables(self: View, request: Request) -> Response:
-    gathered = await cluster.gather()
+    gathered = await cluster.gather(_app(self))
     merged = gathered.merged()
-    names = sorted(set(merged) | set(cluster.TABLES))
+    names = sorted(set(merged) | set(_app(self).wiring.tables))
     return self.json(
         {
             "tables": [
@@ -79,7 +87,7 @@ async def tables(self: View, request: Request) -> Response:
                     "name": name,
                     "description": cluster.describe(name),
                     "keys": len(merged.get(name, {})),
-                    "owners": cluster.owners(name),
+                    "owners": cluster.owners(_app(self), name),
                 }
                 for name in names
             ],
@@ -89,21 +97,21 @@ async def tables(self: View, request: Request) -> Response:
     )
 
 
-@app.page("/tables/{name}")
 async def table(self: View, request: Request, name: str) -> Response:
     """A whole table merged over all workers, or one key (``?key=K``) from its owner."""
-    if name not in KNOWN_TABLES:
-        return _error(self, 404, f"no table {name!r}", tables=sorted(KNOWN_TABLES))
+    known = known_tables()
+    if name not in known:
+        return _error(self, 404, f"no table {name!r}", tables=sorted(known))
     key = request.query.get("key")
     if key is not None:
         return await _lookup(self, name, key, local=bool(request.query.get("local")))
-    gathered = await cluster.gather()
+    gathered = await cluster.gather(_app(self))
     items = gathered.merged().get(name, {})
     return self.json(
         {
             "name": name,
             "description": cluster.describe(name),
-            "owners": cluster.owners(name),
+            "owners": cluster.owners(_app(self), name),
             "items": dict(sorted(items.items())),
             "workers": gathered.workers,
             "complete": gathered.complete,
@@ -116,22 +124,28 @@ async def _lookup(view: View, name: str, key: str, *, local: bool) -> Response:
         partition = monitor.key_partition(key)
     except ValueError as exc:
         return _error(view, 400, str(exc))
-    owner = cluster.owners(name).get(partition)
-    if local or owner is None or owner == cluster.own_url():
+    app = _app(view)
+    owner = cluster.owners(app, name).get(partition)
+    if local or owner is None or owner == cluster.own_url(app):
         if owner is None and not local:
             return _error(view, 503, f"no worker holds partition {partition} of {name} yet")
-        held = cluster.TABLES.get(name)
+        held = app.wiring.tables.get(name)
         value = held.get(key) if held is not None else None
         if value is None:
             return _error(view, 404, f"no key {key!r} in {name}", partition=partition)
         return view.json(
-            {"table": name, "key": key, "partition": partition, "worker": cluster.own_url(),
-             "value": value}
+            {
+                "table": name,
+                "key": key,
+                "partition": partition,
+                "worker": cluster.own_url(app),
+                "value": value,
+            }
         )
     # `local=1` makes the owner answer from its own copy: no ping-pong mid-rebalance.
     url = (URL(owner) / "tables" / name).with_query({"key": key, "local": "1"})
     try:
-        status, body = await cluster.fetch_json(str(url))
+        status, body = await cluster.fetch_json(app, str(url))
     except Exception as exc:
         return _error(view, 502, f"the owner {owner} did not answer: {exc!r}", owner=owner)
     return view.json(body, status=status)
@@ -144,14 +158,29 @@ def _static(view: View, name: str, content_type: str) -> Response:
     )
 
 
-@app.page("/dashboard")
 async def dashboard(self: View, request: Request) -> Response:
     return _static(self, "dashboard.html", PAGE)
 
 
-@app.page("/dashboard/{asset}")
 async def dashboard_asset(self: View, request: Request, asset: str) -> Response:
     content_type = ASSETS.get(asset)
     if content_type is None:
         return _error(self, 404, f"no asset {asset!r}")
     return _static(self, asset, content_type)
+
+
+ROUTES = (
+    ("/health", health),
+    ("/stats", stats),
+    (cluster.LOCAL_PATH, stats_local),
+    ("/tables", tables),
+    ("/tables/{name}", table),
+    ("/dashboard", dashboard),
+    ("/dashboard/{asset}", dashboard_asset),
+)
+
+
+def register(app: Any) -> None:
+    """Serve the views above on ``app``'s web server (``/metrics``: streams.web.metrics)."""
+    for path, handler in ROUTES:
+        app.page(path)(handler)

@@ -8,22 +8,23 @@ from typing import Any
 import orjson
 import pytest
 
-from streams import agents, codec
+from streams import codec
+from streams.app import StreamsApp
 from streams.codec import validate
-from tests.agents.test_agents import sent  # noqa: F401 - the fixture capturing sends
 
 GOOD = "خبر صالح بعد الرسالة المرفوضة عن الحكومة والاقتصاد.".encode()
 
 
 async def test_a_record_too_large_for_the_topics_is_dead_lettered(
-    sent: dict[str, list[dict[str, Any]]],  # noqa: F811
+    app: StreamsApp,
+    sent: dict[str, list[dict[str, Any]]],
     seed_text: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The seed article's segmented record stands in for one over the topics' 16 MiB.
     small_limit = len(orjson.dumps({"text": seed_text}))
     monkeypatch.setattr(codec, "MAX_OUTPUT_BYTES", small_limit)
-    async with agents.AGENTS["segment"].test_context() as agent:
+    async with app.wiring.agents["segment"].test_context() as agent:
         await agent.put(orjson.dumps({"id": "big", "text": seed_text}), key=b"big")
         await agent.put(GOOD, key=b"good")
     [letter] = [orjson.loads(m["value"]) for m in sent["dead"]]
@@ -34,9 +35,10 @@ async def test_a_record_too_large_for_the_topics_is_dead_lettered(
 
 
 async def test_text_with_nothing_readable_is_dead_lettered(
-    sent: dict[str, list[dict[str, Any]]],  # noqa: F811
+    app: StreamsApp,
+    sent: dict[str, list[dict[str, Any]]],
 ) -> None:
-    async with agents.AGENTS["segment"].test_context() as agent:
+    async with app.wiring.agents["segment"].test_context() as agent:
         await agent.put(orjson.dumps({"text": "\u200b\u064e!!! 🎉 <br>"}), key=b"empty")
         await agent.put(GOOD, key=b"good")
     [letter] = [orjson.loads(m["value"]) for m in sent["dead"]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from unittest.mock import AsyncMock, PropertyMock, patch
 
@@ -11,42 +10,23 @@ import pytest
 from faust.exceptions import NotReady
 
 from streams import agents
-from streams.app import app
+from streams.app import StreamsApp
 from streams.codec import validate
-
-
-@pytest.fixture
-def sent() -> Iterator[dict[str, list[dict[str, Any]]]]:
-    """Capture what the agents send to each topic."""
-    app.finalize()
-    app.flow_control.resume()
-    captured: dict[str, list[dict[str, Any]]] = {"segmented": [], "enriched": [], "dead": []}
-
-    def recorder(name: str) -> AsyncMock:
-        async def send(**kwargs: Any) -> None:
-            captured[name].append(kwargs)
-
-        return AsyncMock(side_effect=send)
-
-    with (
-        patch.object(agents.segmented_topic, "send", recorder("segmented")),
-        patch.object(agents.enriched_topic, "send", recorder("enriched")),
-        patch.object(agents.deadletter_topic, "send", recorder("dead")),
-    ):
-        yield captured
+from streams.hop import PRODUCED_AT_HEADER
+from tests.agents.conftest import topic
 
 
 async def test_segment_agent_sends_a_valid_record_keyed_by_id(
-    sent: dict[str, list[dict[str, Any]]], seed_text: str
+    app: StreamsApp, sent: dict[str, list[dict[str, Any]]], seed_text: str
 ) -> None:
-    async with agents.AGENTS["segment"].test_context() as agent:
+    async with app.wiring.agents["segment"].test_context() as agent:
         await agent.put(orjson.dumps({"id": "seed", "text": seed_text}), key=b"seed")
     [message] = sent["segmented"]
     assert message["key"] == b"seed"
     record = orjson.loads(message["value"])
     validate("segmented-article", record)
     assert record["structure"]["published_at"] == "2025-01-07"
-    assert message["headers"][agents.PRODUCED_AT_HEADER].isdigit()
+    assert message["headers"][PRODUCED_AT_HEADER].isdigit()
     assert sent["dead"] == []
 
 
@@ -55,9 +35,9 @@ async def test_segment_agent_sends_a_valid_record_keyed_by_id(
     [(b"\xff\xfe", "invalid_utf8"), (b"[1]", "not_an_object"), (b'{"text": 3}', "text_not_string")],
 )
 async def test_segment_agent_dead_letters_bad_input_and_goes_on(
-    sent: dict[str, list[dict[str, Any]]], value: bytes, code: str
+    app: StreamsApp, sent: dict[str, list[dict[str, Any]]], value: bytes, code: str
 ) -> None:
-    async with agents.AGENTS["segment"].test_context() as agent:
+    async with app.wiring.agents["segment"].test_context() as agent:
         await agent.put(value, key=b"bad")
         await agent.put("خبر صالح بعد رسالة تالفة.".encode(), key=b"good")
     [letter] = [orjson.loads(m["value"]) for m in sent["dead"]]
@@ -67,12 +47,12 @@ async def test_segment_agent_dead_letters_bad_input_and_goes_on(
 
 
 async def test_enrich_agent_turns_segmented_into_enriched(
-    sent: dict[str, list[dict[str, Any]]], seed_text: str
+    app: StreamsApp, sent: dict[str, list[dict[str, Any]]], seed_text: str
 ) -> None:
-    async with agents.AGENTS["segment"].test_context() as agent:
+    async with app.wiring.agents["segment"].test_context() as agent:
         await agent.put(orjson.dumps({"id": "seed", "text": seed_text}), key=b"seed")
     segmented = sent["segmented"][0]
-    async with agents.AGENTS["enrich"].test_context() as agent:
+    async with app.wiring.agents["enrich"].test_context() as agent:
         await agent.put(segmented["value"], key=segmented["key"])
         await agent.put(b'{"id": "x"}', key=b"x")
     [message] = sent["enriched"]
@@ -85,10 +65,10 @@ async def test_enrich_agent_turns_segmented_into_enriched(
     assert letter["stage"] == "enrich" and letter["error_type"] == "schema_violation"
 
 
-async def test_a_worker_stopped_while_declaring_its_topics_exits_cleanly() -> None:
+async def test_a_worker_stopped_while_declaring_its_topics_exits_cleanly(app: StreamsApp) -> None:
     not_ready = AsyncMock(side_effect=NotReady("Producer service not yet started"))
-    with patch.object(agents.raw_topic, "maybe_declare", not_ready):
+    with patch.object(topic(app, "raw"), "maybe_declare", not_ready):
         with patch.object(type(app), "should_stop", new_callable=PropertyMock, return_value=True):
-            await agents.declare_topics()  # returns: the worker is stopping
+            await agents.declare_all(app, app.wiring)  # returns: the worker is stopping
         with pytest.raises(NotReady):
-            await agents.declare_topics()  # not stopping: a real failure
+            await agents.declare_all(app, app.wiring)  # not stopping: a real failure

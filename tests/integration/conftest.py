@@ -31,7 +31,15 @@ from streams.produce import produce_messages
 from streams.settings import Settings, from_env
 from streams.subprocesses import spawn, terminate
 
-pytestmark = pytest.mark.integration
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A module-level pytestmark in a conftest marks nothing: every test under this folder
+    # talks to the broker, so every one is marked here (`-m "not integration"` skips them).
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.integration)
 
 
 def free_port() -> int:

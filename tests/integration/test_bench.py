@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from streams.bench import corpus, floor, streamed
+from streams.bench import corpus, floor, processes, streamed
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -18,7 +18,7 @@ def test_a_mode_streams_every_article_through_and_measures_it(broker: str, kind:
     result = asyncio.run(
         streamed.run_mode(
             spec,
-            streamed.Broker.given(broker),
+            processes.Broker.given(broker),
             articles[:4],
             [articles[4:16], articles[16:28]],
             articles[28:],
@@ -36,7 +36,7 @@ def test_a_mode_streams_every_article_through_and_measures_it(broker: str, kind:
 
 @pytest.mark.parametrize("kind", floor.KINDS)
 def test_the_floor_forwards_every_message_and_measures_it(broker: str, kind: str) -> None:
-    run = asyncio.run(floor.measure(streamed.Broker.given(broker), kind, messages=300))
+    run = asyncio.run(floor.measure(processes.Broker.given(broker), kind, messages=300))
     # Timed from the first message out, so the first batch is not in the count.
     assert 0 < run["messages"] < 300
     # A few hundred messages can take less CPU than one clock tick.

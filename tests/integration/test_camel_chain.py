@@ -12,13 +12,14 @@ from pathlib import Path
 import orjson
 import pytest
 
+from streams.stages import data_stages
 from tests.conftest import REPO, SAMPLES
 
 from .conftest import Pipeline
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-DATA_STAGES = ("morphology", "ner", "dialect", "sentiment")
+DATA_STAGES = tuple(spec.name for spec in data_stages())
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from streams import codec
-from streams.bench import corpus, peer, report, runner, stages, streamed
+from streams.bench import corpus, peer, processes, report, runner, stages, streamed
 from streams.bench.profile import component
+from streams.hop import PRODUCED_AT_HEADER
 from streams.settings import from_env
 from tests.conftest import SAMPLES
 
@@ -131,7 +132,7 @@ def _record(topic: str, value: bytes, key: bytes | None = None, offset: int = 0)
         checksum=None,
         serialized_key_size=0,
         serialized_value_size=len(value),
-        headers=[(peer.PRODUCED_AT_HEADER, b"1700000000123")],
+        headers=[(PRODUCED_AT_HEADER, b"1700000000123")],
     )
 
 
@@ -152,7 +153,7 @@ async def test_peer_loop_runs_both_hops_with_the_stage_functions(
     await loop.handle(_record("r", article.value, article.key))
     segmented = producer.sent[-1]
     assert segmented["topic"] == "s" and segmented["key"] == article.key
-    assert segmented["headers"] == [(peer.PRODUCED_AT_HEADER, b"1700000000123")]
+    assert segmented["headers"] == [(PRODUCED_AT_HEADER, b"1700000000123")]
     await loop.handle(_record("s", segmented["value"], article.key))
     enriched = producer.sent[-1]
     assert enriched["topic"] == loop.settings.topic_enriched
@@ -176,18 +177,21 @@ async def test_peer_loop_dead_letters_bad_input(
     assert loop.counts["segment|deadletter"] == 1
 
 
-def test_peer_matches_the_faust_app_settings() -> None:
-    from streams import agents
-    from streams.app import app, pending_topics, settings
+def test_peer_matches_the_faust_app_settings(tmp_path: Path) -> None:
+    from streams.app import build_app
+    from streams.pipeline import Resources
 
-    assert peer.PRODUCED_AT_HEADER == agents.PRODUCED_AT_HEADER == streamed.PRODUCED_AT_HEADER
+    settings = from_env({"STREAMS_DATA_DIR": str(tmp_path)})
+    resources = Resources()
+    app = build_app(settings, resources=resources)
     producer = peer.producer_settings(settings)
     assert round(app.conf.producer_linger * 1000) == producer["linger_ms"]
     assert app.conf.producer_max_batch_size == producer["max_batch_size"]
     assert app.conf.producer_max_request_size == producer["max_request_size"]
     assert app.conf.producer_acks == -1 and producer["acks"] == "all"
-    for stage, topic in pending_topics.items():
-        assert peer.pending_topic(settings, stage) == topic.get_topic_name()
+    # The same hop: the same topics, in the same order.
+    loop = peer.PeerLoop(settings, _Producer(), resources)
+    assert loop.topics == [topic.get_topic_name() for topic in app.wiring.inputs.values()]
 
 
 # --- figures and reports ---------------------------------------------------------------------
@@ -203,8 +207,8 @@ def test_percentiles_and_latency_summary() -> None:
 
 
 def test_cpu_marks_give_cores_per_process() -> None:
-    before = streamed.CpuMark(wall=0.0, per_process={"worker-0": 1.0}, machine_busy=10.0)
-    after = streamed.CpuMark(wall=2.0, per_process={"worker-0": 2.5}, machine_busy=13.0)
+    before = processes.CpuMark(wall=0.0, per_process={"worker-0": 1.0}, machine_busy=10.0)
+    after = processes.CpuMark(wall=2.0, per_process={"worker-0": 2.5}, machine_busy=13.0)
     assert after.cores_since(before) == {"worker-0": 0.75, "machine (all processes)": 1.5}
 
 

@@ -8,6 +8,7 @@ import pytest
 from streams import pipeline
 from streams.codec import decode_raw, validate
 from streams.pipeline import Resources, run_chain
+from streams.stages import data_stages
 
 LIMIT = 1024 * 1024
 
@@ -44,7 +45,7 @@ def test_seed_article_end_to_end(seed_text: str) -> None:
 
 def test_data_stages_without_data_are_skipped_with_the_reason(seed_text: str) -> None:
     runs = _runs(run_chain(_raw(seed_text), Resources(chain=())))
-    for stage in ("segment.clitics", "morphology", "ner", "dialect", "sentiment"):
+    for stage in ("segment.clitics", *(spec.name for spec in data_stages())):
         assert runs[stage]["status"] == "skipped"
         assert runs[stage]["reason"]
     assert runs["dates"]["status"] == "ok"

@@ -74,7 +74,11 @@ def test_client_options_carry_sasl_and_tls() -> None:
 
 def test_secrets_are_masked_wherever_settings_are_shown() -> None:
     settings = from_env(
-        {"STREAMS_KAFKA_PASSWORD": SECRET, "STREAMS_KAFKA_SECURITY_PROTOCOL": "sasl_ssl"}
+        {
+            "STREAMS_KAFKA_PASSWORD": SECRET,
+            "STREAMS_KAFKA_SECURITY_PROTOCOL": "sasl_ssl",
+            "STREAMS_KAFKA_SASL_MECHANISM": "plain",
+        }
     )
     assert settings.kafka_security_protocol == "SASL_SSL"
     assert SECRET not in repr(settings)

@@ -3,8 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from streams.settings import ALL_STAGES, Settings, SettingsError, env_names, from_env
+from streams.settings import Settings, SettingsError, env_names, from_env
+from streams.stages import stage_names
 
 
 def test_defaults_match_the_design() -> None:
@@ -20,7 +22,7 @@ def test_defaults_match_the_design() -> None:
     assert s.web_host == "127.0.0.1" and s.web_port == 6066
     assert s.max_message_bytes == 1024 * 1024
     assert s.processing_guarantee == "at_least_once"
-    assert s.stages == ALL_STAGES
+    assert s.stages == stage_names()
 
 
 def test_environment_overrides_and_types() -> None:
@@ -31,6 +33,7 @@ def test_environment_overrides_and_types() -> None:
             "STREAMS_DATA_DIR": "/tmp/x",
             "STREAMS_PROCESSING_GUARANTEE": "EXACTLY_ONCE",
             "STREAMS_KAFKA_SASL_MECHANISM": "scram-sha-512",
+            "STREAMS_KAFKA_USERNAME": "alice",
         }
     )
     assert s.partitions == 8
@@ -42,15 +45,23 @@ def test_environment_overrides_and_types() -> None:
 
 def test_settings_are_immutable() -> None:
     s = from_env({})
-    with pytest.raises(AttributeError):
+    with pytest.raises(ValidationError, match="frozen"):
         s.partitions = 3  # type: ignore[misc]
 
 
 def test_password_never_printed() -> None:
-    s = from_env({"STREAMS_KAFKA_PASSWORD": "hunter2-secret"})
-    assert "hunter2-secret" not in repr(s)
-    assert "hunter2-secret" not in str(s.redacted())
-    assert s.kafka_password == "hunter2-secret"
+    s = from_env(
+        {
+            "STREAMS_KAFKA_PASSWORD": "hunter2-secret",
+            "STREAMS_KAFKA_SASL_MECHANISM": "PLAIN",
+            "STREAMS_WEB_TOKEN": "token-secret",
+        }
+    )
+    for secret in ("hunter2-secret", "token-secret"):
+        assert secret not in repr(s) and secret not in str(s)
+        assert secret not in str(s.redacted())
+    assert s.redacted()["STREAMS_WEB_TOKEN"] == "********"
+    assert s.password == "hunter2-secret" and s.token == "token-secret"
 
 
 @pytest.mark.parametrize(
@@ -65,13 +76,71 @@ def test_password_never_printed() -> None:
     ],
 )
 def test_bad_values_are_rejected_with_the_variable_named(variable: str, value: str) -> None:
-    with pytest.raises(SettingsError, match=variable.removeprefix("STREAMS_").split("_")[0]):
+    with pytest.raises(SettingsError, match=variable):
         from_env({variable: value})
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "allowed"),
+    [
+        ("STREAMS_PROCESSING_GUARANTEE", "maybe", "'at_least_once' or 'exactly_once'"),
+        ("STREAMS_KAFKA_SECURITY_PROTOCOL", "TLS", "'SSL', 'SASL_PLAINTEXT' or 'SASL_SSL'"),
+        ("STREAMS_KAFKA_SASL_MECHANISM", "GSSAPI", "'SCRAM-SHA-256' or 'SCRAM-SHA-512'"),
+        ("STREAMS_STAGES", "segment,translate", "allowed: segment, enrich, morphology"),
+    ],
+)
+def test_a_refused_choice_lists_the_allowed_values(variable: str, value: str, allowed: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        from_env({variable: value})
+    assert str(refused.value).startswith(variable) and allowed in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"STREAMS_KAFKA_USERNAME": "alice", "STREAMS_KAFKA_PASSWORD": "pw"},
+        {"STREAMS_KAFKA_SECURITY_PROTOCOL": "SASL_SSL"},
+    ],
+)
+def test_sasl_credentials_without_a_mechanism_are_an_error(env: dict[str, str]) -> None:
+    with pytest.raises(SettingsError, match="STREAMS_KAFKA_SASL_MECHANISM"):
+        from_env(env)
+
+
+def test_a_mapping_is_read_without_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STREAMS_PARTITIONS", "9")
+    assert from_env({}).partitions == 4
+    assert from_env().partitions == 9
+    assert Settings().partitions == 9
+
+
+def test_changes_are_validated_like_the_environment() -> None:
+    s = from_env({"STREAMS_KAFKA_PASSWORD": "pw", "STREAMS_KAFKA_SASL_MECHANISM": "PLAIN"})
+    changed = s.with_changes(stages="segment", web_port=7000)
+    assert changed.stages == ("segment",) and changed.web_port == 7000
+    assert changed.password == "pw"
+    with pytest.raises(SettingsError, match="STREAMS_WEB_PORT"):
+        s.with_changes(web_port=0)
+
+
 def test_every_field_has_an_environment_name() -> None:
-    assert len(env_names()) == len(Settings.__dataclass_fields__)
+    assert len(env_names()) == len(Settings.model_fields)
     assert "STREAMS_KAFKA_CA_FILE" in env_names()
+
+
+def test_the_shared_settings_contract_is_in_the_model() -> None:
+    s = from_env({})
+    assert s.web_token is None and s.min_insync_replicas is None
+    assert (s.max_key_bytes, s.max_headers, s.max_header_bytes, s.max_field_chars) == (
+        1024,
+        32,
+        8192,
+        4096,
+    )
+    assert (s.produced_at_window_seconds, s.duplicate_window_days) == (300, 14)
+    assert (s.duplicate_max_entries, s.dead_letter_value_budget) == (200_000, 65536)
 
 
 def test_broker_url_strips_faust_scheme() -> None:

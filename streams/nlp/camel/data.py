@@ -20,8 +20,6 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("clitics", "morphology", "ner", "dialect", "sentiment")
-
 # The 26 labels of camel_tools' DIDModel26; it loads one char and one word LM per label.
 DIALECT_LABELS = (
     "ALE", "ALG", "ALX", "AMM", "ASW", "BAG", "BAS", "BEI", "BEN", "CAI", "DAM", "DOH", "FES",
@@ -72,6 +70,9 @@ _REQUIREMENTS: dict[str, tuple[_Requirement, ...]] = {
     ),
     "dialect": (_Requirement("DialectID", "model26", _dialect_files(), "dialectid-model26"),),
 }
+# What needs CAMeL data: segment's clitics and the stages whose registry entry
+# (streams.stages) names one of these as its `data`.
+STAGES = tuple(_REQUIREMENTS)
 
 
 @dataclass(frozen=True, slots=True)
