@@ -27,7 +27,6 @@ from . import stages as registry
 from .codec import BadMessage
 from .nlp.camel.data import StageUnavailable, stage_availability
 from .nlp.countries import (
-    LANGUAGES,
     UnsupportedLanguage,
     count_countries,
     find_entities,
@@ -39,7 +38,7 @@ from .nlp.keywords import top_keywords
 from .nlp.language import detect_language
 from .nlp.quotes import find_quotes
 from .nlp.sentences import split_sentences
-from .nlp.structure import parse_structure
+from .nlp.structure import article_text, parse_structure
 from .nlp.text import clean_text, normalize_text, normalize_token
 from .records import (
     SCHEMA_VERSION,
@@ -92,6 +91,16 @@ def run_stage(runs: list[StageRun], name: str, step: Callable[[], T], default: T
 def _require_arabic(language: str | None) -> None:
     if language != "ar":
         raise StageSkipped(f"Arabic-only stage; the article language is {language or 'unknown'}")
+
+
+# Dates, quotes, places, entities and keywords also read the region's English and French
+# wire copy.
+_WIRE_LANGUAGES = frozenset(("ar", "en", "fr"))
+
+
+def _require_wire_language(language: str | None) -> None:
+    if language not in _WIRE_LANGUAGES:
+        raise StageSkipped(f"stage reads Arabic, English and French; the article is {language}")
 
 
 def _load_model(stage: str, clitic_schemes: tuple[str, ...]) -> Any:
@@ -175,8 +184,7 @@ def segment(raw: RawArticle, resources: Resources) -> SegmentedArticle:
     structure = parse_structure(
         cleaned, published_at=raw.get("published_at"), source=raw.get("source")
     )
-    title = structure["title"]
-    clean = "\n".join(([title] if title else []) + structure["body"])
+    clean = article_text(structure)
     record = SegmentedArticle(
         id=raw["id"],
         schema_version=SCHEMA_VERSION,
@@ -248,31 +256,27 @@ def enrich(
 
         return guarded
 
-    def covered(step: Callable[[], T]) -> Callable[[], T]:
+    def wire(step: Callable[[], T]) -> Callable[[], T]:
         def guarded() -> T:
-            if language not in LANGUAGES:
-                raise StageSkipped(
-                    f"stage covers {', '.join(LANGUAGES)}; the article language is "
-                    f"{language or 'unknown'}"
-                )
+            _require_wire_language(language)
             return step()
 
         return guarded
 
-    out["dates"] = run_stage(runs, "dates", arabic(lambda: extract_dates(text, published_at)), [])
+    out["dates"] = run_stage(runs, "dates", wire(lambda: extract_dates(text, published_at)), [])
     # Quotes first: their speakers are people for the entities step.
-    out["quotes"] = run_stage(runs, "quotes", covered(lambda: find_quotes(text)), [])
+    out["quotes"] = run_stage(runs, "quotes", wire(lambda: find_quotes(text)), [])
     out["entities"] = run_stage(
-        runs, "entities", covered(lambda: find_entities(text, language, out["quotes"])), []
+        runs, "entities", wire(lambda: find_entities(text, language, out["quotes"])), []
     )
     out["countries"] = run_stage(
         runs,
         "countries",
-        covered(lambda: count_countries(text, place_mentions_for(text, language), out["entities"])),
+        wire(lambda: count_countries(text, place_mentions_for(text, language), out["entities"])),
         [],
     )
     out["keywords"] = run_stage(
-        runs, "keywords", covered(lambda: top_keywords(record["sentences"])), None
+        runs, "keywords", wire(lambda: top_keywords(record["sentences"])), None
     )
 
     def duplicates() -> tuple[str | None, str | None]:

@@ -98,10 +98,10 @@ def _language(code: str) -> Check:
         assert record["language"] == code
         skipped = {s["name"] for s in record["provenance"]["stages"] if s["status"] == "skipped"}
         if code not in ("ar", "en", "fr"):
-            assert {"dates", "countries", "keywords"} <= skipped
+            assert {"dates", "countries", "keywords", "quotes"} <= skipped
         elif code != "ar":
-            # English and French articles get countries, entities, keywords and quotes.
-            assert {"countries", "entities", "keywords", "quotes"}.isdisjoint(skipped)
+            # English and French articles get dates, countries, entities, keywords and quotes.
+            assert {"dates", "countries", "entities", "keywords", "quotes"}.isdisjoint(skipped)
 
     return check
 

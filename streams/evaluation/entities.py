@@ -31,7 +31,7 @@ from pathlib import Path
 
 from streams import codec
 from streams.evaluation.gold import GoldArticle, load_gold
-from streams.nlp.places_text import fold_arabic
+from streams.nlp.arabic import fold_arabic
 from streams.pipeline import Resources, enrich, segment
 from streams.records import EnrichedArticle
 

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
-from streams.nlp.places_text import HAS_REMOVABLE_RE, WORD_RE, fold_arabic
+from streams.nlp.arabic import ARABIC_LETTERS, fold_arabic, strip_diacritics
 from streams.nlp.wordlists import read_json, read_table, split_values
 
 logger = logging.getLogger(__name__)
 
 _MIN_NAME_LETTERS = 3
+# Arabic letters after folding (Persian letters included so they do not split a word).
+WORD_RE = re.compile(f"[{ARABIC_LETTERS}]+")
 # Below this population a GeoNames town needs its country named in the text or a place cue
 # before it ("مدينة", "بلدة" ...): small towns' names are often ordinary words.
 STRONG_CITY_POPULATION = 100_000
@@ -143,7 +145,7 @@ def _short_with_teh(name: str, words: tuple[str, ...]) -> bool:
     return (
         len(words) == 1
         and len(words[0]) <= _TEH_MARBUTA_STRICT_LETTERS
-        and HAS_REMOVABLE_RE.sub("", name).rstrip().endswith("ة")
+        and strip_diacritics(name).rstrip().endswith("ة")
     )
 
 

@@ -13,6 +13,7 @@ agencies are returned apart, for the caller to leave out.
 
 from __future__ import annotations
 
+from streams.nlp.arabic import fold_arabic
 from streams.nlp.entity_tokens import (
     TIME_WORDS,
     Tok,
@@ -103,7 +104,6 @@ def _prepositional_run(toks: list[Tok], text: str, k: int) -> int:
 def _is_place(word: str) -> bool:
     """A country or city name ("دبي", "أبوظبي"): a proper complement ("بلدية دبي")."""
     from streams.nlp.gazetteer import Kind, gazetteer
-    from streams.nlp.places_text import fold_arabic
 
     return any(
         e.kind in (Kind.CITY, Kind.COUNTRY) and len(e.words) == 1
@@ -113,7 +113,6 @@ def _is_place(word: str) -> bool:
 
 def _is_demonym(word: str) -> bool:
     from streams.nlp.gazetteer import Kind, gazetteer
-    from streams.nlp.places_text import fold_arabic
 
     folded = fold_arabic(word)
     return any(

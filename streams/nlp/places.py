@@ -33,14 +33,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from streams.nlp.gazetteer import Entry, Gazetteer, Kind, gazetteer, place_rules
-from streams.nlp.places_text import (
-    REMOVABLE,
-    WORD_RE,
+from streams.nlp.arabic import (
+    REMOVABLE_CHARS,
     MatchingText,
     fold_arabic,
     matching_form,
 )
+from streams.nlp.gazetteer import WORD_RE, Entry, Gazetteer, Kind, gazetteer, place_rules
 from streams.records import CountryEvidence, CountryMentions, Entity
 
 __all__ = [
@@ -177,7 +176,7 @@ def _is_oman(mt: MatchingText, r: _Reading, end: int) -> bool:
 
 def _ends_with_alef_maqsura(mt: MatchingText, r: _Reading, end: int) -> bool:
     stop = mt.to_original(r.start, end)[1]
-    return mt.original[:stop].rstrip(REMOVABLE).endswith("ى")
+    return mt.original[:stop].rstrip(REMOVABLE_CHARS).endswith("ى")
 
 
 def _direct_reading(
@@ -236,7 +235,7 @@ def _city_reading(mt: MatchingText, m: _Match, named: Counter[str]) -> tuple[_Re
         if r.entry.kind is not Kind.CITY:
             continue
         if r.entry.needs_teh_marbuta and mt.original[: mt.to_original(r.start, m.end)[1]].rstrip(
-            REMOVABLE
+            REMOVABLE_CHARS
         ).endswith("ه"):
             continue
         licensing = rules.cities_needing_country.get(" ".join(r.entry.words))

@@ -9,7 +9,6 @@ its content comes from.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -54,14 +53,11 @@ def read_table(name: str, columns: int) -> tuple[tuple[str, ...], ...]:
 
 
 def read_json(name: str) -> Any:
-    """The object a JSON data file holds."""
-    try:
-        document = json.loads(_text(name))
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(f"{name}: {exc}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("source"), str):
-        raise DataFormatError(f"{name}: an object with a 'source' sentence")
-    return document
+    """The object a JSON data file holds (read by :func:`streams.nlp.lexicon.load_data`, the
+    one reader of the package's JSON registries)."""
+    from streams.nlp.lexicon import load_data
+
+    return load_data(name.removesuffix(".json"))
 
 
 def split_values(field: str) -> list[str]:

@@ -73,30 +73,29 @@ def test_an_english_article_gets_countries_entities_keywords_and_quotes() -> Non
         "The central bank kept its benchmark rate unchanged on Tuesday, citing easing "
         "inflation. Analysts had expected the decision.\nSource: Example Wire"
     )
-    record = run_chain(_raw(text), Resources(chain=()))
+    record = run_chain(_raw(text, published_at="2025-03-13"), Resources(chain=()))
     validate("enriched-article", record)
     assert record["language"] == "en"
     runs = _runs(record)
-    assert runs["dates"]["status"] == "skipped" and "Arabic-only" in runs["dates"]["reason"]
-    for stage in ("countries", "entities", "keywords", "quotes"):
+    for stage in ("dates", "countries", "entities", "keywords", "quotes"):
         assert runs[stage]["status"] == "ok"
+    assert [(d["text"], d["value"]) for d in record["dates"]] == [("on Tuesday", "2025-03-11")]
     assert record["keywords"] and {"central", "bank"} <= {k["term"] for k in record["keywords"]}
     assert runs["duplicates"]["status"] == "ok"
 
 
-def test_an_article_in_another_language_skips_countries_and_entities() -> None:
+def test_an_article_in_another_language_skips_the_wire_stages() -> None:
     text = (
-        "Die Zentralbank hat den Leitzins am Dienstag unverändert gelassen, weil die "
-        "Inflation nachlässt. Analysten hatten diese Entscheidung erwartet und begrüßt."
+        "Die Zentralbank belässt den Leitzins unverändert\n"
+        "Die Zentralbank hat ihren Leitzins am Dienstag unverändert gelassen und verwies auf "
+        "die nachlassende Inflation. Analysten hatten die Entscheidung erwartet."
     )
     record = run_chain(_raw(text), Resources(chain=()))
     validate("enriched-article", record)
     runs = _runs(record)
     assert record["language"] == "de"
-    for stage in ("countries", "entities", "keywords", "quotes"):
-        assert runs[stage]["status"] == "skipped" and "the article language is de" in (
-            runs[stage]["reason"] or ""
-        )
+    for stage in ("dates", "countries", "entities", "keywords", "quotes"):
+        assert runs[stage]["status"] == "skipped"
 
 
 def test_message_fields_are_the_fallback_when_the_page_says_nothing() -> None:
