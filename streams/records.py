@@ -124,9 +124,18 @@ class DateMention(TypedDict):
     end: int
 
 
+class CountryEvidence(TypedDict):
+    text: str
+    start: int
+    end: int
+    # how the span names the country: name, city, demonym, institution
+    via: str
+
+
 class CountryMentions(TypedDict):
     code: str
     mentions: int
+    evidence: list[CountryEvidence]
 
 
 class Entity(TypedDict):

@@ -107,11 +107,11 @@ def _language(code: str) -> Check:
     def check(record: dict[str, Any]) -> None:
         assert record["language"] == code
         skipped = {s["name"] for s in record["provenance"]["stages"] if s["status"] == "skipped"}
-        if code != "ar":
-            assert {"countries", "keywords"} <= skipped
-        # Dates and quotes read Arabic, English and French wire copy only.
         if code not in ("ar", "en", "fr"):
-            assert {"dates", "quotes"} <= skipped
+            assert {"dates", "countries", "keywords", "quotes"} <= skipped
+        elif code != "ar":
+            # English and French articles get dates, countries, entities, keywords and quotes.
+            assert {"dates", "countries", "entities", "keywords", "quotes"}.isdisjoint(skipped)
 
     return check
 
