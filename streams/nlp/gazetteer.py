@@ -90,6 +90,13 @@ class PlaceRules:
     ambiguous_cities: frozenset[str]
     # Folded words -> the countries they may mean; resolved when the text names just one.
     contextual_names: dict[tuple[str, ...], frozenset[str]]
+    # Region names that are also common phrases or people's names ("الحدود الشمالية",
+    # "صلاح الدين"): a region only right after a marker word ("منطقة", "محافظة").
+    regions_needing_marker: frozenset[str]
+    region_markers: frozenset[str]
+    # Town or district names that also exist in another country ("المنصورة": Egypt and
+    # Aden): left out when nothing else in the text points to the gazetteer's country.
+    local_names_shared_abroad: frozenset[str]
 
 
 def words_of(name: str) -> tuple[str, ...]:
@@ -115,6 +122,11 @@ def place_rules() -> PlaceRules:
         },
         ambiguous_cities=frozenset(fold_arabic(w) for w in raw["ambiguous_cities"]),
         contextual_names={words_of(k): frozenset(v) for k, v in raw["contextual_names"].items()},
+        regions_needing_marker=frozenset(fold_arabic(w) for w in raw["regions_needing_marker"]),
+        region_markers=frozenset(fold_arabic(w) for w in raw["region_markers"]),
+        local_names_shared_abroad=frozenset(
+            fold_arabic(w) for w in raw["local_names_shared_abroad"]
+        ),
     )
 
 

@@ -40,6 +40,7 @@ from streams.nlp.arabic import (
     matching_form,
 )
 from streams.nlp.gazetteer import WORD_RE, Entry, Gazetteer, Kind, gazetteer, place_rules
+from streams.nlp.names import name_tables
 from streams.records import CountryEvidence, CountryMentions, Entity
 
 __all__ = [
@@ -66,6 +67,10 @@ _PLACE_CUES = frozenset(
         "ضواحي", "مدينتي", "مدن", "ريف", "قضاء", "مركز", "عاصمة", "شمال", "جنوب", "شرق", "غرب",
     )
 )  # fmt: skip
+# Words naming a facility after which a given name is a place's name ("ميناء جيهان").
+_FACILITY_WORDS = frozenset(
+    fold_arabic(w) for w in ("ميناء", "مطار", "معبر", "منفذ", "حقل", "شارع", "حي", "جامعة")
+)
 # Conjunction + preposition clitics, longest first so "وب" is tried before "و".
 _PREFIXES = ("وب", "فب", "وك", "فك", "ول", "فل", "و", "ف", "ب", "ك", "ل")
 _OMAN_OR_AMMAN = ("عمان",)
@@ -112,6 +117,9 @@ class _Match:
     readings: tuple[_Reading, ...]
     end: int  # folded offset
     prev_word: str | None
+    # A given name just before ("عادل المصري"), or two words before ("محمد شياع السوداني"):
+    # a demonym there is a family name.
+    after_given_name: bool = False
 
 
 def _gap_ok(folded: str, start: int, end: int) -> bool:
@@ -133,6 +141,35 @@ def _continues(
 
 def _strip_clitic(word: str) -> str:
     return word[1:] if len(word) > 3 and word[0] in "وف" else word
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Given names and the stopwords, both folded like the matching text. Given names that are
+    also common words count too: an indefinite "عادل" before a definite "المصري" cannot be
+    its adjective, so the pair is a name."""
+    tables = name_tables()
+    return (
+        frozenset(fold_arabic(n) for n in tables.given_names | tables.ambiguous_given_names),
+        frozenset(fold_arabic(w) for w in tables.stopwords),
+    )
+
+
+def _after_given_name(folded: str, words: list[tuple[int, int, str]], i: int) -> bool:
+    given, stopwords = _given_names()
+    for back in (1, 2):
+        if i - back < 0:
+            return False
+        if not _gap_ok(folded, words[i - back][1], words[i - back + 1][0]):
+            return False
+        word = words[i - back][2]
+        if word in given:
+            # "ميناء جيهان التركي": a place word before the "name" makes it a place.
+            before = _strip_clitic(words[i - back - 1][2]) if i - back > 0 else ""
+            return before not in _PLACE_CUES and before not in _FACILITY_WORDS
+        if word in stopwords or word.startswith("ال"):
+            return False
+    return False
 
 
 def _scan(mt: MatchingText, table: Gazetteer) -> list[_Match]:
@@ -162,7 +199,8 @@ def _scan(mt: MatchingText, table: Gazetteer) -> list[_Match]:
             i += 1
             continue
         prev = _strip_clitic(words[i - 1][2]) if i > 0 else None
-        matches.append(_Match(tuple(readings), words[i + size - 1][1], prev))
+        after_name = _after_given_name(folded, words, i)
+        matches.append(_Match(tuple(readings), words[i + size - 1][1], prev, after_name))
         i += size
     return matches
 
@@ -179,6 +217,17 @@ def _ends_with_alef_maqsura(mt: MatchingText, r: _Reading, end: int) -> bool:
     return mt.original[:stop].rstrip(REMOVABLE_CHARS).endswith("ى")
 
 
+def _is_family_name_form(folded_word: str) -> bool:
+    """The definite masculine singular of a nisba ("المصري"), the form family names take."""
+    return folded_word.startswith("ال") and folded_word.endswith("ي") and " " not in folded_word
+
+
+def _after_marker(prev_word: str | None, markers: frozenset[str]) -> bool:
+    if prev_word is None:
+        return False
+    return any(prev_word[len(p) :] in markers for p in ("", *_PREFIXES) if prev_word.startswith(p))
+
+
 def _direct_reading(
     mt: MatchingText, m: _Match, oman_context: bool = False
 ) -> tuple[_Reading, str, str] | None:
@@ -193,6 +242,8 @@ def _direct_reading(
         if kind is Kind.COUNTRY_CUED and code and m.prev_word in cues:
             return r, code, "name"
         if kind is Kind.DEMONYM and code and not _ends_with_alef_maqsura(mt, r, m.end):
+            if m.after_given_name and _is_family_name_form(mt.folded[r.start : m.end]):
+                return None
             return r, code, "demonym"
         if kind is Kind.INSTITUTION and code:
             return r, code, "institution"
@@ -238,7 +289,12 @@ def _city_reading(mt: MatchingText, m: _Match, named: Counter[str]) -> tuple[_Re
             REMOVABLE_CHARS
         ).endswith("ه"):
             continue
-        licensing = rules.cities_needing_country.get(" ".join(r.entry.words))
+        name = " ".join(r.entry.words)
+        if name in rules.regions_needing_marker and not _after_marker(
+            m.prev_word, rules.region_markers
+        ):
+            continue
+        licensing = rules.cities_needing_country.get(name)
         for city in r.entry.cities:
             if licensing is not None and not (city.code in licensing and city.code in named):
                 continue
@@ -263,8 +319,10 @@ def place_mentions(text: str) -> tuple[PlaceMention, ...]:
     mt = matching_form(text)
     matches = _scan(mt, gazetteer())
     named, oman_context = _named(mt, matches)
-    needing = place_rules().countries_needing_country
+    rules = place_rules()
+    needing = rules.countries_needing_country
     found: list[PlaceMention] = []
+    shared_abroad: set[int] = set()
     contextual: list[_Match] = []
     for m in matches:
         if any(r.entry.kind is Kind.CONTEXTUAL for r in m.readings):
@@ -282,6 +340,9 @@ def place_mentions(text: str) -> tuple[PlaceMention, ...]:
             continue
         start, end = mt.to_original(reading.start, m.end)
         found.append(PlaceMention(code, start, end, via))
+        if via == "city" and " ".join(reading.entry.words) in rules.local_names_shared_abroad:
+            shared_abroad.add(len(found) - 1)
+    found = _without_shared_local_names(found, shared_abroad)
     # "المملكة" resolves against every country found, cities and demonyms included.
     mentioned = Counter(f.code for f in found)
     for m in contextual:
@@ -290,6 +351,22 @@ def place_mentions(text: str) -> tuple[PlaceMention, ...]:
             start, end = mt.to_original(resolved[0].start, m.end)
             found.append(PlaceMention(resolved[1], start, end, resolved[2]))
     return tuple(sorted(found, key=lambda f: (f.start, f.end)))
+
+
+def _without_shared_local_names(
+    found: list[PlaceMention], shared_abroad: set[int]
+) -> list[PlaceMention]:
+    """Drops a district name shared with another country ("المنصورة": Egypt, and Aden) when
+    nothing else points to its gazetteer country and the rest points to one other country:
+    leaving it out beats guessing a foreign country."""
+    kept: list[PlaceMention] = []
+    for index, mention in enumerate(found):
+        if index in shared_abroad:
+            others = {f.code for k, f in enumerate(found) if k not in shared_abroad}
+            if mention.code not in others and len(others) == 1:
+                continue
+        kept.append(mention)
+    return kept
 
 
 def find_countries(text: str) -> list[CountryMentions]:

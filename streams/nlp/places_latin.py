@@ -25,9 +25,11 @@ __all__ = ["latin_place_mentions"]
 
 _WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:-[A-Za-zÀ-ÖØ-öø-ÿ]+)*")
 _MAX_WORDS = 5
-# Dotted abbreviations the word pattern splits: "U.S. dollar", "the U.K.".
-_DOTTED = {"U.S": "US", "U.K": "GB", "U.A.E": "AE"}
-_DOTTED_RE = re.compile(r"(?<![\w.])(U\.S|U\.K|U\.A\.E)\.?(?![\w])")
+# Dotted abbreviations the word pattern splits: "U.S. dollar", "the U.K.", and "UK", which
+# is too short for the name table (two-letter words are mostly not names) but unambiguous
+# in capitals.
+_DOTTED = {"U.S": "US", "U.K": "GB", "U.A.E": "AE", "UK": "GB"}
+_DOTTED_RE = re.compile(r"(?<![\w.])(?:(U\.S|U\.K|U\.A\.E)\.?|(UK))(?![\w])")
 _NOT_COUNTRY_CODES = frozenset(
     {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
 )
@@ -189,7 +191,7 @@ def latin_place_mentions(text: str) -> tuple[PlaceMention, ...]:
                 break
         i += found or 1
     for m in _DOTTED_RE.finditer(text):
-        hits.append((m.start(), m.end(), (_Name(_DOTTED[m.group(1)], "name"),)))
+        hits.append((m.start(), m.end(), (_Name(_DOTTED[m.group(1) or m.group(2)], "name"),)))
     hits.sort(key=lambda h: h[0])
     named = Counter(e.code for _, _, entries in hits for e in entries if e.via == "name")
     out: list[PlaceMention] = []
