@@ -117,8 +117,22 @@ def _name_start_ok(tok: Tok, tables: NameTables, titled: bool) -> bool:
     return titled and not definite(first) and _unknown_name_word(first, tables)
 
 
+def _before_nisba(toks: list[Tok], text: str, i: int, tables: NameTables) -> bool:
+    """A given name that is also a common word, right before a nisba family name ("عادل
+    المصري"): an indefinite word cannot take a definite adjective, so the pair is a name."""
+    if toks[i].key not in tables.ambiguous_given_names or i + 1 >= len(toks):
+        return False
+    nxt = toks[i + 1]
+    return (
+        adjacent(text, toks[i], nxt)
+        and nxt.core == nxt.key
+        and _family_name(nxt.key, tables, strict=True)
+    )
+
+
 def _name_from(toks: list[Tok], text: str, i: int, tables: NameTables, titled: bool) -> int:
     """Number of tokens of the name starting at toks[i] (0 if none starts there)."""
+    titled = titled or _before_nisba(toks, text, i, tables)
     if not _name_start_ok(toks[i], tables, titled):
         return 0
     first = toks[i].key

@@ -156,3 +156,23 @@ def test_french_demonyms_in_feminine_and_plural(text: str, code: str) -> None:
 @pytest.mark.parametrize("word", ["UKRAINE", "UKIP", "Uk", "UKs"])
 def test_uk_is_matched_as_a_whole_capitalised_word(word: str) -> None:
     assert "GB" not in _codes(f"The {word} report came out.", "en")
+
+
+@pytest.mark.parametrize(
+    "person", ["عادل المصري", "سامي الليبي", "أحمد التونسي", "خالد السوداني", "سعيد العراقي"]
+)
+def test_the_person_with_a_demonym_family_name_is_found(person: str) -> None:
+    text = f"التقى {person} بالوزير في بغداد."
+    assert person in _persons(text)
+    assert _codes(text) == {"IQ"}
+
+
+def test_rule_names_are_gazetteer_places() -> None:
+    from streams.nlp.gazetteer import gazetteer, place_rules
+
+    rules = place_rules()
+    table = gazetteer()
+    for name in rules.regions_needing_marker | rules.local_names_shared_abroad:
+        words = tuple(name.split())
+        assert any(e.words == words for e in table.by_first.get(words[0], ())), name
+    assert rules.region_markers
