@@ -130,7 +130,8 @@ class Settings(BaseSettings):
     trending_window_seconds: Positive = 3600
     produced_at_window_seconds: Positive = 300
     duplicate_window_days: Positive = 14
-    duplicate_max_entries: Positive = 200_000
+    # ~4.6 KB of memory per entry in every worker: 20,000 entries are ~92 MB.
+    duplicate_max_entries: Positive = 20_000
     # The broker refuses sessions outside group.min/max.session.timeout.ms (6 s, 300 s).
     kafka_session_timeout: Annotated[int, BeforeValidator(_integer), _between(6, 300)] = 10
     producer_linger_ms: Annotated[int, BeforeValidator(_integer), _between(0, 1000)] = 20

@@ -140,7 +140,7 @@ def test_the_shared_settings_contract_is_in_the_model() -> None:
         4096,
     )
     assert (s.produced_at_window_seconds, s.duplicate_window_days) == (300, 14)
-    assert (s.duplicate_max_entries, s.dead_letter_value_budget) == (200_000, 65536)
+    assert (s.duplicate_max_entries, s.dead_letter_value_budget) == (20_000, 65536)
 
 
 def test_broker_url_strips_faust_scheme() -> None:
@@ -179,7 +179,7 @@ def test_limits_on_what_a_producer_controls_have_the_contract_defaults() -> None
         8192,
     )
     assert settings.max_field_chars == 4096
-    assert (settings.duplicate_window_days, settings.duplicate_max_entries) == (14, 200_000)
+    assert (settings.duplicate_window_days, settings.duplicate_max_entries) == (14, 20_000)
     assert settings.dead_letter_value_budget == 65536
     assert from_env({"STREAMS_MAX_FIELD_CHARS": "100"}).max_field_chars == 100
     with pytest.raises(SettingsError, match="STREAMS_MAX_KEY_BYTES"):
