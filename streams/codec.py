@@ -15,6 +15,9 @@ from typing import Any, cast
 import orjson
 
 from .kafka_local import MAX_MESSAGE_BYTES
+
+# A hop reads every message through this module, the raw ones included: decode_raw and
+# InputLimits (and BadMessage) stay importable from here.
 from .raw_message import InputLimits as InputLimits
 from .raw_message import decode_raw as decode_raw
 from .raw_message import key_text
