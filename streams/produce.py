@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable, Iterator
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .codec import BadMessage, InputLimits, decode_raw
 from .inputs import Message, iter_messages
 from .kafka_client import ensure_topics, source_producer
+from .raw_message import InputLimits, decode_raw
+from .record_schemas import BadMessage
 from .settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 Records travel as plain dicts serialised with orjson (fast, and byte-identical between the
 in-process chain and the workers); these TypedDicts document and type-check them. Their JSON
 Schemas are package data in ``streams/schemas/`` (published as the repository's ``schemas/``),
-enforced at the topic boundary by :func:`streams.codec.validate`.
+enforced at the topic boundary by :func:`streams.record_schemas.validate`.
 """
 
 from __future__ import annotations

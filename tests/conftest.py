@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from streams.codec import decode_raw
 from streams.inputs import iter_messages
+from streams.raw_message import decode_raw
 from streams.records import RawArticle
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,7 +16,8 @@ from typing import Any
 
 import orjson
 
-from streams.codec import DEAD_LETTER_KEY_BUDGET, MAX_JSON_DEPTH, stable_id
+from streams.codec import DEAD_LETTER_KEY_BUDGET
+from streams.raw_message import MAX_JSON_DEPTH, stable_id
 
 LIMIT = 1024 * 1024  # STREAMS_MAX_MESSAGE_BYTES' default
 MIB = 1024 * 1024
@@ -197,8 +198,11 @@ def corpus() -> list[Case]:
         Case("json-number", b"2025", error="not_an_object"),
         Case("json-true", b"true", error="not_an_object"),
         Case("json-null", b"null", error="not_an_object"),
-        Case("json-deep-meta", _json({"text": ARTICLE, "meta": _nested(MAX_JSON_DEPTH)}),
-             error="too_deeply_nested"),
+        Case(
+            "json-deep-meta",
+            _json({"text": ARTICLE, "meta": _nested(MAX_JSON_DEPTH)}),
+            error="too_deeply_nested",
+        ),
         Case("json-deeper-than-orjson", _nested_text(5000), error="too_deeply_nested"),
         Case("json-deep-array", b"[" * 3000 + b"]" * 3000, error="too_deeply_nested"),
         # --- the text field ------------------------------------------------------------------
@@ -211,17 +215,25 @@ def corpus() -> list[Case]:
         Case("text-boolean", b'{"text": true}', error="text_not_string"),
         Case("text-empty", b'{"text": ""}', error="empty_text"),
         Case("text-whitespace", b'{"text": " \\n\\t\\r "}', error="empty_text"),
-        Case("text-unicode-spaces", _json({"text": "\u00a0\u2003\u3000\u2028"}),
-             error="empty_text"),
+        Case(
+            "text-unicode-spaces", _json({"text": "\u00a0\u2003\u3000\u2028"}), error="empty_text"
+        ),
         Case("plain-whitespace", b"  \r\n\t  ", error="empty_text"),
         # --- nothing readable once cleaned ---------------------------------------------------
-        Case("only-diacritics", _json({"text": "\u064b\u064c\u064d\u064e\u064f\u0650\u0651"}),
-             error="no_content"),
+        Case(
+            "only-diacritics",
+            _json({"text": "\u064b\u064c\u064d\u064e\u064f\u0650\u0651"}),
+            error="no_content",
+        ),
         Case("only-punctuation", _json({"text": "!!! ؟؟؟ ... ،،، «» — ؛"}), error="no_content"),
-        Case("only-zero-width", _json({"text": "\u200b\u200c\u200d\u2060\ufeff"}),
-             error="no_content"),
-        Case("only-bidi-controls", _json({"text": "\u202e\u202d\u2066\u2069\u200f"}),
-             error="no_content"),
+        Case(
+            "only-zero-width", _json({"text": "\u200b\u200c\u200d\u2060\ufeff"}), error="no_content"
+        ),
+        Case(
+            "only-bidi-controls",
+            _json({"text": "\u202e\u202d\u2066\u2069\u200f"}),
+            error="no_content",
+        ),
         Case("only-emoji", _json({"text": "🎉🔥👍🏽"}), error="no_content"),
         Case("only-markup", b"<div><p></p><br/><img src='x.png'></div>", error="no_content"),
         Case("only-nul-bytes", b"\x00\x00\x00\x00", error="no_content"),
@@ -230,112 +242,251 @@ def corpus() -> list[Case]:
         Case("ten-mib", ("خبر " * (10 * MIB // 7 + 1)).encode()[: 10 * MIB], error="too_large"),
         # --- what else a producer controls: the key, headers, every field but text ----------
         Case("eight-mb-key", b"x" * (LIMIT + 100 * 1024), key=_huge_key(), error="key_too_large"),
-        Case("key-over-limit", _json({"text": ARTICLE}), key=b"hostile-long-key-" + b"k" * 1024,
-             error="key_too_large"),
-        Case("too-many-headers", _json({"text": ARTICLE}), headers=_headers(HEADERS_LIMIT + 1),
-             error="too_many_headers"),
-        Case("headers-too-large", _json({"text": ARTICLE}),
-             headers=_headers(2, HEADER_BYTES_LIMIT // 2), error="headers_too_large"),
-        Case("source-900-kb", _json(_article(source="وكالة " * 80_000)),
-             error="field_too_long"),
-        Case("url-too-long", _json(_article(url="https://example.com/" + "a" * FIELD_LIMIT)),
-             error="field_too_long"),
+        Case(
+            "key-over-limit",
+            _json({"text": ARTICLE}),
+            key=b"hostile-long-key-" + b"k" * 1024,
+            error="key_too_large",
+        ),
+        Case(
+            "too-many-headers",
+            _json({"text": ARTICLE}),
+            headers=_headers(HEADERS_LIMIT + 1),
+            error="too_many_headers",
+        ),
+        Case(
+            "headers-too-large",
+            _json({"text": ARTICLE}),
+            headers=_headers(2, HEADER_BYTES_LIMIT // 2),
+            error="headers_too_large",
+        ),
+        Case("source-900-kb", _json(_article(source="وكالة " * 80_000)), error="field_too_long"),
+        Case(
+            "url-too-long",
+            _json(_article(url="https://example.com/" + "a" * FIELD_LIMIT)),
+            error="field_too_long",
+        ),
         Case("id-too-long", _json(_article(id="i" * (FIELD_LIMIT + 1))), error="field_too_long"),
         Case("title-too-long", _json(_article(title="عنوان " * 1000)), error="field_too_long"),
-        Case("published-at-too-long", _json(_article(published_at="2025" * 2000)),
-             error="field_too_long"),
-        Case("nested-meta-too-long", _json(_article(meta={"author": {"bio": "x" * 5000}})),
-             error="field_too_long"),
+        Case(
+            "published-at-too-long",
+            _json(_article(published_at="2025" * 2000)),
+            error="field_too_long",
+        ),
+        Case(
+            "nested-meta-too-long",
+            _json(_article(meta={"author": {"bio": "x" * 5000}})),
+            error="field_too_long",
+        ),
         Case("field-name-too-long", _json(_article(**{"n" * 5000: 1})), error="field_too_long"),
         # --- no value ------------------------------------------------------------------------
         Case("key-without-value", None, error="empty_value"),
         Case("empty-value", b"", error="empty_value"),
         # --- accepted: repaired, kept, or cleaned --------------------------------------------
-        Case("nul-escapes-in-text", _json(_article(text=ARTICLE.replace("في", "في\u0000"))),
-             check=_absent("\x00")),
-        Case("raw-nul-bytes-in-text", ARTICLE.replace("في", "في\x00").encode(),
-             check=_absent("\x00")),
-        Case("lone-high-surrogate",
-             b'{"text": "' + _ESCAPED + b' \\ud83d"}', check=_contains("\ufffd")),
-        Case("lone-low-surrogate",
-             b'{"text": "\\udc00' + _ESCAPED + b'"}', check=_contains("\ufffd")),
-        Case("surrogate-pair-escape",
-             b'{"text": "' + _ESCAPED + b' \\ud83d\\ude00"}', check=_contains("😀")),
-        Case("huge-integer-field", _json(_article())[:-1] + b', "views": ' + b"9" * 30 + b"}",
-             check=_extra(views="9" * 30)),
-        Case("huge-float-field", _json(_article())[:-1] + b', "score": 1e400}',
-             check=_extra(score="1e400")),
-        Case("huge-integer-id", b'{"id": 123456789012345678901234567890, "text": "'
-             + _ESCAPED + b'"}', key=b"hostile-ignored-key",
-             check=_contains("الحكومة"), record_id="123456789012345678901234567890"),
-        Case("unknown-fields", _json(_article(author="مراسلنا", tags=["زراعة"], rank={"a": 1})),
-             check=_extra(author="مراسلنا", tags=["زراعة"], rank={"a": 1})),
+        Case(
+            "nul-escapes-in-text",
+            _json(_article(text=ARTICLE.replace("في", "في\u0000"))),
+            check=_absent("\x00"),
+        ),
+        Case(
+            "raw-nul-bytes-in-text", ARTICLE.replace("في", "في\x00").encode(), check=_absent("\x00")
+        ),
+        Case(
+            "lone-high-surrogate",
+            b'{"text": "' + _ESCAPED + b' \\ud83d"}',
+            check=_contains("\ufffd"),
+        ),
+        Case(
+            "lone-low-surrogate", b'{"text": "\\udc00' + _ESCAPED + b'"}', check=_contains("\ufffd")
+        ),
+        Case(
+            "surrogate-pair-escape",
+            b'{"text": "' + _ESCAPED + b' \\ud83d\\ude00"}',
+            check=_contains("😀"),
+        ),
+        Case(
+            "huge-integer-field",
+            _json(_article())[:-1] + b', "views": ' + b"9" * 30 + b"}",
+            check=_extra(views="9" * 30),
+        ),
+        Case(
+            "huge-float-field",
+            _json(_article())[:-1] + b', "score": 1e400}',
+            check=_extra(score="1e400"),
+        ),
+        Case(
+            "huge-integer-id",
+            b'{"id": 123456789012345678901234567890, "text": "' + _ESCAPED + b'"}',
+            key=b"hostile-ignored-key",
+            check=_contains("الحكومة"),
+            record_id="123456789012345678901234567890",
+        ),
+        Case(
+            "unknown-fields",
+            _json(_article(author="مراسلنا", tags=["زراعة"], rank={"a": 1})),
+            check=_extra(author="مراسلنا", tags=["زراعة"], rank={"a": 1}),
+        ),
         # The types raw-article.schema.json gives the known fields are the worker's contract.
         Case("meta-not-an-object", _json(_article(meta="وكالة")), error="schema_violation"),
-        Case("html-markup", _json({"text": "<html><body><h1>الحكومة تعلن خطة جديدة</h1>"
-             "<p>أعلنت الوزارة <b>اليوم</b> عن خطة&nbsp;لدعم المزارعين.</p>"
-             "<script>alert('x')</script><!-- comment --></body></html>"}),
-             check=_absent("<", ">", "alert", "&nbsp;", "comment")),
-        Case("emoji", _json(_article(text=ARTICLE.replace("الجاري،", "الجاري 🌾🚜،"))),
-             check=_contains("🌾🚜")),
-        Case("bidi-controls", _json(_article(text="\u202b" + ARTICLE.replace(" ", " \u200f\u061c")
-             + "\u202c")), check=_absent("\u202b", "\u202c", "\u200f", "\u061c")),
-        Case("zero-width", _json(_article(text=ARTICLE.replace("ال", "ال\u200b\u200c\u2060"))),
-             check=_absent("\u200b", "\u200c", "\u2060")),
+        Case(
+            "html-markup",
+            _json(
+                {
+                    "text": "<html><body><h1>الحكومة تعلن خطة جديدة</h1>"
+                    "<p>أعلنت الوزارة <b>اليوم</b> عن خطة&nbsp;لدعم المزارعين.</p>"
+                    "<script>alert('x')</script><!-- comment --></body></html>"
+                }
+            ),
+            check=_absent("<", ">", "alert", "&nbsp;", "comment"),
+        ),
+        Case(
+            "emoji",
+            _json(_article(text=ARTICLE.replace("الجاري،", "الجاري 🌾🚜،"))),
+            check=_contains("🌾🚜"),
+        ),
+        Case(
+            "bidi-controls",
+            _json(_article(text="\u202b" + ARTICLE.replace(" ", " \u200f\u061c") + "\u202c")),
+            check=_absent("\u202b", "\u202c", "\u200f", "\u061c"),
+        ),
+        Case(
+            "zero-width",
+            _json(_article(text=ARTICLE.replace("ال", "ال\u200b\u200c\u2060"))),
+            check=_absent("\u200b", "\u200c", "\u2060"),
+        ),
         Case("latin-only", _json({"text": ENGLISH}), check=_language("en")),
-        Case("arabic-indic-digits", _json({"text": ARTICLE.replace("6 يناير 2025", "٦ يناير ٢٠٢٥")
-             .replace("ثلاثة آلاف", "٣٠٠٠")}), check=_contains("٣٠٠٠")),
-        Case("persian-digits", _json({"text": ARTICLE.replace("ثلاثة آلاف", "۳۰۰۰")}),
-             check=_contains("۳۰۰۰")),
+        Case(
+            "arabic-indic-digits",
+            _json(
+                {
+                    "text": ARTICLE.replace("6 يناير 2025", "٦ يناير ٢٠٢٥").replace(
+                        "ثلاثة آلاف", "٣٠٠٠"
+                    )
+                }
+            ),
+            check=_contains("٣٠٠٠"),
+        ),
+        Case(
+            "persian-digits",
+            _json({"text": ARTICLE.replace("ثلاثة آلاف", "۳۰۰۰")}),
+            check=_contains("۳۰۰۰"),
+        ),
         Case("only-digits", _json({"text": "١٢٣٤٥ 2025"}), check=lambda r: None),
-        Case("repeated-id", _json({"id": "hostile-repeated", "text": ARTICLE}),
-             key=b"hostile-repeated", check=_contains("الحكومة")),
-        Case("repeated-id-again", _json({"id": "hostile-repeated", "text": ENGLISH}),
-             key=b"hostile-repeated", check=lambda r: None),
-        Case("bom-before-json", b"\xef\xbb\xbf" + _json({"text": ARTICLE}),
-             check=_all(_contains("الحكومة"), _absent("{", '"text"'))),
+        Case(
+            "repeated-id",
+            _json({"id": "hostile-repeated", "text": ARTICLE}),
+            key=b"hostile-repeated",
+            check=_contains("الحكومة"),
+        ),
+        Case(
+            "repeated-id-again",
+            _json({"id": "hostile-repeated", "text": ENGLISH}),
+            key=b"hostile-repeated",
+            check=lambda r: None,
+        ),
+        Case(
+            "bom-before-json",
+            b"\xef\xbb\xbf" + _json({"text": ARTICLE}),
+            check=_all(_contains("الحكومة"), _absent("{", '"text"')),
+        ),
         Case("json-string-message", orjson.dumps(ARTICLE), check=_absent('"')),
-        Case("plain-text-starting-with-digits", ("2025 " + ARTICLE).encode(),
-             check=_contains("الحكومة")),
-        Case("plain-text-starting-with-bracket", ("[فيديو] " + ARTICLE).encode(),
-             check=_contains("الحكومة")),
-        Case("garbage-published-at", _json(_article(text=ARTICLE.split("\n", 2)[2],
-             published_at="9999-99-99T99:99")), check=_all(_contains("الزراعة"), _published(None))),
-        Case("published-at-number", _json(_article(text=ARTICLE.split("\n", 2)[2],
-             published_at=20250106)), error="schema_violation"),
-        Case("published-at-null", _json(_article(text=ARTICLE.split("\n", 2)[2],
-             published_at=None, meta=None)), check=_published(None)),
+        Case(
+            "plain-text-starting-with-digits",
+            ("2025 " + ARTICLE).encode(),
+            check=_contains("الحكومة"),
+        ),
+        Case(
+            "plain-text-starting-with-bracket",
+            ("[فيديو] " + ARTICLE).encode(),
+            check=_contains("الحكومة"),
+        ),
+        Case(
+            "garbage-published-at",
+            _json(_article(text=ARTICLE.split("\n", 2)[2], published_at="9999-99-99T99:99")),
+            check=_all(_contains("الزراعة"), _published(None)),
+        ),
+        Case(
+            "published-at-number",
+            _json(_article(text=ARTICLE.split("\n", 2)[2], published_at=20250106)),
+            error="schema_violation",
+        ),
+        Case(
+            "published-at-null",
+            _json(_article(text=ARTICLE.split("\n", 2)[2], published_at=None, meta=None)),
+            check=_published(None),
+        ),
         Case("url-number", _json(_article(url=42)), error="schema_violation"),
-        Case("url-huge-integer", _json(_article())[:-1] + b', "url": ' + b"7" * 30 + b"}",
-             error="schema_violation"),
-        Case("id-float-overflow", _json(_article())[:-1] + b', "id": 1e400}',
-             error="schema_violation"),
+        Case(
+            "url-huge-integer",
+            _json(_article())[:-1] + b', "url": ' + b"7" * 30 + b"}",
+            error="schema_violation",
+        ),
+        Case(
+            "id-float-overflow",
+            _json(_article())[:-1] + b', "id": 1e400}',
+            error="schema_violation",
+        ),
         Case("id-boolean", _json(_article(id=True)), error="schema_violation"),
         Case("whitespace-id", _json(_article(id="   ")), check=_contains("الحكومة")),
-        Case("duplicate-json-keys", b'{"text": "first", "text": "' + _ESCAPED + b'"}',
-             check=_all(_contains("الحكومة"), _absent("first"))),
-        Case("control-characters", _json({"text": ARTICLE.replace(" ", " \x07\x1b\x9b", 5)}),
-             check=_absent("\x07", "\x1b", "\x9b")),
-        Case("tatweel", _json({"text": ARTICLE.replace("الحكومة", "الحـــــكومة")}),
-             check=_contains("الحكومة")),
-        Case("crlf-and-cr-lines", ARTICLE.replace("\n", "\r\n", 1).replace("\n", "\r").encode(),
-             check=_absent("\r")),
+        Case(
+            "duplicate-json-keys",
+            b'{"text": "first", "text": "' + _ESCAPED + b'"}',
+            check=_all(_contains("الحكومة"), _absent("first")),
+        ),
+        Case(
+            "control-characters",
+            _json({"text": ARTICLE.replace(" ", " \x07\x1b\x9b", 5)}),
+            check=_absent("\x07", "\x1b", "\x9b"),
+        ),
+        Case(
+            "tatweel",
+            _json({"text": ARTICLE.replace("الحكومة", "الحـــــكومة")}),
+            check=_contains("الحكومة"),
+        ),
+        Case(
+            "crlf-and-cr-lines",
+            ARTICLE.replace("\n", "\r\n", 1).replace("\n", "\r").encode(),
+            check=_absent("\r"),
+        ),
         Case("long-single-line", _json({"text": _LONG_LINE}), check=_contains("الحكومة")),
         Case("near-size-limit", _near_limit(), check=_contains("الزراعة")),
-        Case("field-at-the-limit", _json(_article(title="ع" * FIELD_LIMIT)),
-             check=_extra(title="ع" * FIELD_LIMIT)),
+        Case(
+            "field-at-the-limit",
+            _json(_article(title="ع" * FIELD_LIMIT)),
+            check=_extra(title="ع" * FIELD_LIMIT),
+        ),
         # The produce time a header claims is the producer's word: used only when close to
         # the broker's timestamp, else ignored (the article goes on either way).
-        Case("produced-at-not-a-number", _json(_article()), headers=((PRODUCED_AT, b"soon"),),
-             check=_contains("الحكومة")),
-        Case("produced-at-far-future", _json(_article()),
-             headers=((PRODUCED_AT, _far_future_ms()),), check=_contains("الحكومة")),
-        Case("produced-at-one", _json(_article()), headers=((PRODUCED_AT, b"1"),),
-             check=_contains("الحكومة")),
-        Case("produced-at-negative", _json(_article()),
-             headers=((PRODUCED_AT, b"-1700000000000"),), check=_contains("الحكومة")),
-        Case("produced-at-huge-digits", _json(_article()),
-             headers=((PRODUCED_AT, b"9" * 400),), check=_contains("الحكومة")),
+        Case(
+            "produced-at-not-a-number",
+            _json(_article()),
+            headers=((PRODUCED_AT, b"soon"),),
+            check=_contains("الحكومة"),
+        ),
+        Case(
+            "produced-at-far-future",
+            _json(_article()),
+            headers=((PRODUCED_AT, _far_future_ms()),),
+            check=_contains("الحكومة"),
+        ),
+        Case(
+            "produced-at-one",
+            _json(_article()),
+            headers=((PRODUCED_AT, b"1"),),
+            check=_contains("الحكومة"),
+        ),
+        Case(
+            "produced-at-negative",
+            _json(_article()),
+            headers=((PRODUCED_AT, b"-1700000000000"),),
+            check=_contains("الحكومة"),
+        ),
+        Case(
+            "produced-at-huge-digits",
+            _json(_article()),
+            headers=((PRODUCED_AT, b"9" * 400),),
+            check=_contains("الحكومة"),
+        ),
     ]
     keyed = []
     for case in cases:
@@ -345,7 +496,12 @@ def corpus() -> list[Case]:
         )
     # A key that is not UTF-8 cannot be an id: the text's hash is.
     keyed.append(
-        Case("key-not-utf8", _json({"text": ARTICLE + "\nمفتاح غير مقروء."}), key=b"\xff\xfe",
-             check=_contains("مفتاح"), record_id=stable_id(ARTICLE + "\nمفتاح غير مقروء."))
+        Case(
+            "key-not-utf8",
+            _json({"text": ARTICLE + "\nمفتاح غير مقروء."}),
+            key=b"\xff\xfe",
+            check=_contains("مفتاح"),
+            record_id=stable_id(ARTICLE + "\nمفتاح غير مقروء."),
+        )
     )
     return keyed

@@ -18,7 +18,16 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("idle (waiting for I/O)", ("epoll.poll", "select.select")),
     ("stage functions (streams.nlp, pipeline)", ("streams/nlp/", "streams/pipeline.py")),
     ("their libraries (langdetect, camel_tools, numpy)", ("langdetect/", "camel_tools/", "numpy/")),
-    ("schema validation (fastjsonschema)", ("fastjsonschema", "<string>", "streams/codec.py")),
+    (
+        "schema validation (fastjsonschema)",
+        (
+            "fastjsonschema",
+            "<string>",
+            "streams/codec.py",
+            "streams/raw_message.py",
+            "streams/record_schemas.py",
+        ),
+    ),
     ("monitoring counters (streams.tally, monitor)", ("streams/tally.py", "streams/monitor.py")),
     ("Prometheus sensors", ("prometheus_client/", "faust/sensors/")),
     ("Faust tables", ("faust/tables/", "faust/stores/")),

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import orjson
 
-from streams import codec
+from streams import codec, raw_message, record_schemas
 from streams.bench.corpus import (
     SAMPLES_DIR,
     SEED_ARTICLE,
@@ -97,7 +97,7 @@ def chain_pass(articles: Sequence[Article], resources: Resources | None = None) 
     for seen_at, article in enumerate(articles):
         started = perf_counter()
         raw = _timed(
-            s, "decode_raw", codec.decode_raw, article.value, article.key, max_bytes=MAX_BYTES
+            s, "decode_raw", raw_message.decode_raw, article.value, article.key, max_bytes=MAX_BYTES
         )
         segmented: Any = _timed(s, "segment (hop)", segment, raw, resources)
         _provenance(s, segmented, SEGMENT_STEPS, 0)
@@ -121,7 +121,7 @@ def chain_pass(articles: Sequence[Article], resources: Resources | None = None) 
 
 
 def _encode(schema: str, record: Any) -> bytes:
-    codec.validate(schema, record)
+    record_schemas.validate(schema, record)
     return codec.dumps(record)
 
 
@@ -130,7 +130,7 @@ def breakdown_pass(articles: Sequence[Article]) -> Pass:
     out = Pass()
     s = out.seconds
     for article in articles:
-        raw = codec.decode_raw(article.value, article.key, max_bytes=MAX_BYTES)
+        raw = raw_message.decode_raw(article.value, article.key, max_bytes=MAX_BYTES)
         cleaned = _timed(s, "clean_text", clean_text, raw["text"])
         structure = _timed(s, "parse_structure", parse_structure, cleaned)
         title = structure["title"]

@@ -1,7 +1,7 @@
 """Countries, people and organisations of a gold corpus against what the pipeline finds.
 
 Run: ``python -m streams.evaluation.entities samples/wire``. Each article goes through the
-real path (``codec.decode_raw`` -> ``segment`` -> ``enrich``, without CAMeL data-backed
+real path (``raw_message.decode_raw`` -> ``segment`` -> ``enrich``, without CAMeL data-backed
 stages) and its ``countries``/``entities`` are compared with the gold line's ``countries``,
 ``persons`` and ``orgs``. Figures are micro-averaged over articles.
 
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from streams import codec
+from streams import raw_message
 from streams.evaluation.gold import GoldArticle, load_gold
 from streams.nlp.arabic import fold_arabic
 from streams.pipeline import Resources, enrich, segment
@@ -162,7 +162,7 @@ def match_names(found: Iterable[str], expected: Iterable[str]) -> tuple[int, int
 
 def enriched(article: GoldArticle, resources: Resources) -> EnrichedArticle:
     """The record the pipeline's decode -> segment -> enrich path makes of a gold article."""
-    raw = codec.decode_raw(article.message, None, max_bytes=_MAX_BYTES)
+    raw = raw_message.decode_raw(article.message, None, max_bytes=_MAX_BYTES)
     return enrich(segment(raw, resources), resources)
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from streams.codec import decode_raw
 from streams.evaluation.gold import GoldArticle, load_gold
 from streams.nlp.text import clean_text
+from streams.raw_message import decode_raw
 from streams.records import SegmentedArticle
 
 __all__ = ["FIELDS", "StructureScore", "main", "score_structure"]

@@ -91,57 +91,58 @@ def _patterns() -> tuple[tuple[re.Pattern[str], _Handler, bool], ...]:
     past_next = rf"(?P<mod>{_alt(_PAST + _NEXT)})"
     number = rf"(?P<n>\d{{1,2}}|{_alt(_NUMBERS)})"
     unit = rf"(?P<u>{_alt(_UNITS)})"
+    # Every pattern starts at a word boundary (_NB, added below).
     found: list[tuple[str, _Handler, bool]] = [
         # Tuesday, March 3, 2025 · 3 mars 2025 · le 3 mars 2025 · March 3rd 2025
-        (rf"{_NB}(?:{wd},?\s+)?(?:le\s+)?{day}\s+(?:of\s+)?{mon},?\s+{year}", _full, False),
-        (rf"{_NB}(?:{wd},?\s+)?{mon}\s+{day},?\s+{year}", _full, False),
+        (rf"(?:{wd},?\s+)?(?:le\s+)?{day}\s+(?:of\s+)?{mon},?\s+{year}", _full, False),
+        (rf"(?:{wd},?\s+)?{mon}\s+{day},?\s+{year}", _full, False),
         # March 2025 · en mars 2025
-        (rf"{_NB}{mon}\s+{year}", _month_year, False),
+        (rf"{mon}\s+{year}", _month_year, False),
         # March 3 · 3 March · le 3 mars (no year)
-        (rf"{_NB}{mon}\s+{day}{_NL}(?!,?\s*\d)", _day_month, True),
-        (rf"{_NB}(?:le\s+)?{day}\s+{mon}{_NL}(?!,?\s*\d)", _day_month, True),
+        (rf"{mon}\s+{day}{_NL}(?!,?\s*\d)", _day_month, True),
+        (rf"(?:le\s+)?{day}\s+{mon}{_NL}(?!,?\s*\d)", _day_month, True),
         # last March · next March · by March · d'ici mars · mars dernier
-        (rf"{_NB}(?P<mod>{_alt(_PAST + _NEXT + _BY)})\s+{mon}{_NL}(?!\s*\d)", _month_mod, True),
-        (rf"{_NB}{mon}\s+(?P<mod>{_alt(_PAST + _NEXT)}){_NL}", _month_mod, True),
+        (rf"(?P<mod>{_alt(_PAST + _NEXT + _BY)})\s+{mon}{_NL}(?!\s*\d)", _month_mod, True),
+        (rf"{mon}\s+(?P<mod>{_alt(_PAST + _NEXT)}){_NL}", _month_mod, True),
         # in March · early March · fin mars · mi-mars · since March
         (
-            rf"{_NB}(?P<cue>in|since|until|before|after|early|mid-?|late|end\s+of|en|depuis|"
+            rf"(?P<cue>in|since|until|before|after|early|mid-?|late|end\s+of|en|depuis|"
             rf"jusqu'en|jusqu’en|début|fin|mi-|courant)\s*{mon}{_NL}(?!\s*\d)",
             _month_cue,
             True,
         ),
         # yesterday · hier · the day before · la veille
-        (rf"{_NB}(?P<rel>{_alt(_RELATIVE_DAYS)}){_NL}", _relative_day, True),
+        (rf"(?P<rel>{_alt(_RELATIVE_DAYS)}){_NL}", _relative_day, True),
         # last Tuesday · mardi dernier · on Tuesday · mardi
-        (rf"{_NB}{past_next}\s+{wd}{_NL}", _weekday, True),
-        (rf"{_NB}{wd}\s+{past_next}{_NL}", _weekday, True),
-        (rf"{_NB}(?:on\s+)?{wd}{_NL}", _weekday, True),
+        (rf"{past_next}\s+{wd}{_NL}", _weekday, True),
+        (rf"{wd}\s+{past_next}{_NL}", _weekday, True),
+        (rf"(?:on\s+)?{wd}{_NL}", _weekday, True),
         # last week · la semaine dernière · l'an prochain · this year · cette année
         (
-            rf"{_NB}(?P<mod>last|next|this|earlier\s+this|later\s+this)\s+(?P<u>week|month|year)"
+            rf"(?P<mod>last|next|this|earlier\s+this|later\s+this)\s+(?P<u>week|month|year)"
             rf"{_NL}",
             _period,
             True,
         ),
         (
-            rf"{_NB}(?P<u>la\s+semaine|le\s+mois|l['’]an|l['’]année)\s+"
+            rf"(?P<u>la\s+semaine|le\s+mois|l['’]an|l['’]année)\s+"
             rf"(?P<mod>{_alt(_PAST + _NEXT)}){_NL}",
             _period,
             True,
         ),
-        (rf"{_NB}(?P<u>cette\s+semaine|ce\s+mois(?:-ci)?|cette\s+année){_NL}", _period, True),
+        (rf"(?P<u>cette\s+semaine|ce\s+mois(?:-ci)?|cette\s+année){_NL}", _period, True),
         # three days ago · il y a deux semaines · in two years · dans trois mois
-        (rf"{_NB}{number}\s+{unit}\s+ago{_NL}", _ago, True),
-        (rf"{_NB}(?P<dir>il\s+y\s+a|dans|in)\s+{number}\s+{unit}{_NL}", _ago, True),
+        (rf"{number}\s+{unit}\s+ago{_NL}", _ago, True),
+        (rf"(?P<dir>il\s+y\s+a|dans|in)\s+{number}\s+{unit}{_NL}", _ago, True),
         # in 2021 · depuis 2011 · early 2024
         (
-            rf"{_NB}(?:in|since|by|until|early|late|en|depuis|d'ici|jusqu'en|début|fin)\s+"
+            rf"(?:in|since|by|until|early|late|en|depuis|d'ici|jusqu'en|début|fin)\s+"
             rf"{year}",
             _year,
             False,
         ),
     ]
-    return tuple((re.compile(p, re.IGNORECASE), h, rel) for p, h, rel in found)
+    return tuple((re.compile(_NB + p, re.IGNORECASE), h, rel) for p, h, rel in found)
 
 
 def _english_case_ok(m: re.Match[str]) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PREFIX = "streams"
+FamilyT = TypeVar("FamilyT", GaugeMetricFamily, CounterMetricFamily, HistogramMetricFamily)
+
+
+def _labelled(kind: type[FamilyT], name: str, help_text: str, *labels: str) -> FamilyT:
+    """An empty metric family ``streams_<name>`` whose samples carry ``labels``."""
+    return kind(f"{PREFIX}_{name}", help_text, labels=list(labels))
 
 
 def _lag_family(app: StreamsApp) -> GaugeMetricFamily:
@@ -41,10 +47,12 @@ def _lag_family(app: StreamsApp) -> GaugeMetricFamily:
     Only from what Faust's monitor already tracks (end offsets seen in fetches, offsets read
     and committed): nothing here calls the consumer, whose position must be Faust's alone.
     """
-    family = GaugeMetricFamily(
-        f"{PREFIX}_consumer_lag",
+    family = _labelled(
+        GaugeMetricFamily,
+        "consumer_lag",
         "Messages in an input partition held here not yet processed",
-        labels=["topic", "partition"],
+        "topic",
+        "partition",
     )
     inputs = {topic for agent in app.agents.values() for topic in agent.channel.topics}
     tracked = app.monitor
@@ -64,25 +72,29 @@ def _readiness_families(app: StreamsApp) -> Iterator[Metric]:
     per input topic: partitions no member of the group holds (a stalled topic shows here)."""
     state, _ = cluster.readiness_now(app)
     yield GaugeMetricFamily(f"{PREFIX}_ready", "1 when /health answers 200", value=int(state.ready))
-    partitions = GaugeMetricFamily(
-        f"{PREFIX}_agent_partitions",
+    partitions = _labelled(
+        GaugeMetricFamily,
+        "agent_partitions",
         "Input partitions this worker holds for the agent (0: it receives nothing)",
-        labels=["agent"],
+        "agent",
     )
-    running = GaugeMetricFamily(
-        f"{PREFIX}_agent_running",
+    running = _labelled(
+        GaugeMetricFamily,
+        "agent_running",
         "1 while the agent runs; 0 when crashed, restarting, stopped or not started",
-        labels=["agent"],
+        "agent",
     )
-    crashes = CounterMetricFamily(
-        f"{PREFIX}_agent_crashes",
+    crashes = _labelled(
+        CounterMetricFamily,
+        "agent_crashes",
         "Times the agent crashed and was restarted by Faust's supervisor",
-        labels=["agent"],
+        "agent",
     )
-    unassigned = GaugeMetricFamily(
-        f"{PREFIX}_input_partitions_unassigned",
+    unassigned = _labelled(
+        GaugeMetricFamily,
+        "input_partitions_unassigned",
         "Partitions of an input topic assigned to no member of the group",
-        labels=["topic"],
+        "topic",
     )
     for name, agent in sorted(state.agents.items()):
         partitions.add_metric([name], len(agent["partitions"]))
@@ -100,35 +112,46 @@ class StreamsCollector(Collector):
         self.app = app
 
     def collect(self) -> Iterator[Metric]:
-        stage_runs = CounterMetricFamily(
-            f"{PREFIX}_stage_articles",
+        stage_runs = _labelled(
+            CounterMetricFamily,
+            "stage_articles",
             "Articles a stage ran on, by outcome (provenance status)",
-            labels=["stage", "status", "partition"],
+            "stage",
+            "status",
+            "partition",
         )
-        events = CounterMetricFamily(
-            f"{PREFIX}_agent_events",
+        events = _labelled(
+            CounterMetricFamily,
+            "agent_events",
             "Events an agent handled (forwarded or dead-lettered)",
-            labels=["agent", "partition"],
+            "agent",
+            "partition",
         )
-        dead = CounterMetricFamily(
-            f"{PREFIX}_deadletters",
+        dead = _labelled(
+            CounterMetricFamily,
+            "deadletters",
             "Events an agent sent to the dead-letter topic, by error type",
-            labels=["agent", "reason", "partition"],
+            "agent",
+            "reason",
+            "partition",
         )
-        enriched = CounterMetricFamily(
-            f"{PREFIX}_enriched_articles",
+        enriched = _labelled(
+            CounterMetricFamily,
+            "enriched_articles",
             "Articles sent to articles.enriched",
-            labels=["partition"],
+            "partition",
         )
-        duplicates = CounterMetricFamily(
-            f"{PREFIX}_duplicates",
+        duplicates = _labelled(
+            CounterMetricFamily,
+            "duplicates",
             "Enriched articles found to duplicate an earlier one",
-            labels=["partition"],
+            "partition",
         )
-        latency = HistogramMetricFamily(
-            f"{PREFIX}_end_to_end_latency_ms",
+        latency = _labelled(
+            HistogramMetricFamily,
+            "end_to_end_latency_ms",
             "Produce time of the raw article to its enriched record, milliseconds",
-            labels=["partition"],
+            "partition",
         )
         for name in self.app.wiring.tables:
             if not name.startswith("counters-"):

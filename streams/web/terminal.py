@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -79,37 +79,42 @@ def _n(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _stage_table(stages: Mapping[str, Mapping[str, int]]) -> Table:
-    table = Table(title="stages (articles)", title_justify="left")
-    table.add_column("stage")
-    for column in ("processed", "ok", "skipped", "failed"):
-        table.add_column(column, justify="right")
-    for name, counts in stages.items():
-        failed = counts.get("failed", 0)
+def _count_table(
+    title: str,
+    name_header: str,
+    rows: Mapping[str, Mapping[str, int]],
+    counts: Sequence[tuple[str, str]],
+    alert_style: str,
+) -> Table:
+    """One row per name; ``counts`` are (header, key) pairs. The last count is the one to
+    notice: shown in ``alert_style`` when it is not 0."""
+    table = Table(title=title, title_justify="left")
+    table.add_column(name_header)
+    for header, _ in counts:
+        table.add_column(header, justify="right")
+    for name, row in rows.items():
+        values = [row.get(key, 0) for _, key in counts]
+        alert = values[-1]
         table.add_row(
             name,
-            _n(counts.get("processed", 0)),
-            _n(counts.get("ok", 0)),
-            _n(counts.get("skipped", 0)),
-            Text(_n(failed), style="red" if failed else ""),
+            *(_n(value) for value in values[:-1]),
+            Text(_n(alert), style=alert_style if alert else ""),
         )
     return table
+
+
+def _stage_table(stages: Mapping[str, Mapping[str, int]]) -> Table:
+    counts = [(column, column) for column in ("processed", "ok", "skipped", "failed")]
+    return _count_table("stages (articles)", "stage", stages, counts, "red")
 
 
 def _agent_table(agents: Mapping[str, Mapping[str, int]]) -> Table:
-    table = Table(title="agents (events)", title_justify="left")
-    table.add_column("agent")
-    for column in ("processed", "forwarded", "dead letters"):
-        table.add_column(column, justify="right")
-    for name, counts in agents.items():
-        dead = counts.get("deadletter", 0)
-        table.add_row(
-            name,
-            _n(counts.get("processed", 0)),
-            _n(counts.get("forwarded", 0)),
-            Text(_n(dead), style="yellow" if dead else ""),
-        )
-    return table
+    counts = [
+        ("processed", "processed"),
+        ("forwarded", "forwarded"),
+        ("dead letters", "deadletter"),
+    ]
+    return _count_table("agents (events)", "agent", agents, counts, "yellow")
 
 
 def _facts(stats: Mapping[str, Any]) -> Table:
@@ -146,34 +151,55 @@ def _utc(seconds: float) -> str:
 
 def overview(stats: Mapping[str, Any]) -> RenderableType:
     parts: list[RenderableType] = [
-        Columns([_stage_table(stats.get("stages", {})), _agent_table(stats.get("agents", {})),
-                 _facts(stats)]),
+        Columns(
+            [
+                _stage_table(stats.get("stages", {})),
+                _agent_table(stats.get("agents", {})),
+                _facts(stats),
+            ]
+        ),
     ]
     windows = stats.get("trending", {}).get("windows", [])
     shown = next((w for w in windows if w.get("articles")), windows[0] if windows else None)
     if shown is not None:
         span = f"{_utc(shown['start'])}–{_utc(shown['end'])[-5:]} UTC"
         parts.append(
-            Columns([
-                _terms(f"trending entities {span}", shown.get("entities", [])),
-                _terms("countries", shown.get("countries", [])),
-                _terms("sources", [[k, v] for k, v in stats.get("sources", {}).items()]),
-                *([_terms("dialects", [[k, v] for k, v in stats["dialects"].items()])]
-                  if stats.get("dialects") else []),
-            ])
+            Columns(
+                [
+                    _terms(f"trending entities {span}", shown.get("entities", [])),
+                    _terms("countries", shown.get("countries", [])),
+                    _terms("sources", [[k, v] for k, v in stats.get("sources", {}).items()]),
+                    *(
+                        [_terms("dialects", [[k, v] for k, v in stats["dialects"].items()])]
+                        if stats.get("dialects")
+                        else []
+                    ),
+                ]
+            )
         )
     incomplete = [w["url"] for w in stats.get("workers", []) if not w.get("ok")]
     note = f"not answering: {', '.join(incomplete)}" if incomplete else "all workers answered"
-    parts.append(Text(f"{note} · {_utc(stats.get('time', time.time()))} UTC · "
-                      "tables: streams tables NAME (counters-<agent>, trending)", style="dim"))
+    parts.append(
+        Text(
+            f"{note} · {_utc(stats.get('time', time.time()))} UTC · "
+            "tables: streams tables NAME (counters-<agent>, trending)",
+            style="dim",
+        )
+    )
     return Group(*parts)
 
 
 def _counter_row(key: str, value: Mapping[str, Any]) -> list[str]:
     dead = sum(value.get("deadletter", {}).values())
-    return [key, _n(value.get("offset")), _n(value.get("events", 0)),
-            _n(value.get("forwarded", 0)), _n(dead), _n(value.get("enriched")),
-            _n(value.get("duplicates"))]
+    return [
+        key,
+        _n(value.get("offset")),
+        _n(value.get("events", 0)),
+        _n(value.get("forwarded", 0)),
+        _n(dead),
+        _n(value.get("enriched")),
+        _n(value.get("duplicates")),
+    ]
 
 
 def table_view(document: Mapping[str, Any]) -> RenderableType:
@@ -189,14 +215,24 @@ def table_view(document: Mapping[str, Any]) -> RenderableType:
                 key,
                 _utc(int(start)) if start.isdigit() else "?",
                 _n(value.get("articles", 0)),
-                ", ".join(t for t, _ in sorted(value.get("entities", {}).items(),
-                                              key=lambda i: -i[1])[:4]),
-                " ".join(c for c, _ in sorted(value.get("countries", {}).items(),
-                                             key=lambda i: -i[1])[:6]),
+                ", ".join(
+                    t for t, _ in sorted(value.get("entities", {}).items(), key=lambda i: -i[1])[:4]
+                ),
+                " ".join(
+                    c
+                    for c, _ in sorted(value.get("countries", {}).items(), key=lambda i: -i[1])[:6]
+                ),
             )
     else:
-        for column in ("key", "offset", "events", "forwarded", "dead letters", "enriched",
-                       "duplicates"):
+        for column in (
+            "key",
+            "offset",
+            "events",
+            "forwarded",
+            "dead letters",
+            "enriched",
+            "duplicates",
+        ):
             table.add_column(column, justify="left" if column == "key" else "right")
         for key, value in items.items():
             table.add_row(*_counter_row(key, value))
@@ -206,8 +242,10 @@ def table_view(document: Mapping[str, Any]) -> RenderableType:
 
 
 def key_view(document: Mapping[str, Any]) -> RenderableType:
-    title = (f"{document.get('table')}[{document.get('key')}] · partition "
-             f"{document.get('partition')} · from {document.get('worker')}")
+    title = (
+        f"{document.get('table')}[{document.get('key')}] · partition "
+        f"{document.get('partition')} · from {document.get('worker')}"
+    )
     return Panel(Pretty(document.get("value"), expand_all=True), title=title, title_align="left")
 
 
@@ -242,13 +280,18 @@ def show(
         else:
             console.print(render(document, name, key))
         return 0
-    return _watch(url, name, key, as_json=as_json, interval=interval, console=console,
-                  token=token)
+    return _watch(url, name, key, as_json=as_json, interval=interval, console=console, token=token)
 
 
 def _watch(
-    url: str, name: str | None, key: str | None, *, as_json: bool, interval: float,
-    console: Console, token: str | None,
+    url: str,
+    name: str | None,
+    key: str | None,
+    *,
+    as_json: bool,
+    interval: float,
+    console: Console,
+    token: str | None,
 ) -> int:
     from rich.live import Live
 

@@ -10,7 +10,7 @@ import pytest
 
 from streams import codec
 from streams.app import StreamsApp
-from streams.codec import validate
+from streams.record_schemas import validate
 
 GOOD = "خبر صالح بعد الرسالة المرفوضة عن الحكومة والاقتصاد.".encode()
 

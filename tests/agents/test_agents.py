@@ -11,8 +11,8 @@ from faust.exceptions import NotReady
 
 from streams import agents
 from streams.app import StreamsApp
-from streams.codec import validate
 from streams.hop import PRODUCED_AT_HEADER
+from streams.record_schemas import validate
 from tests.agents.conftest import topic
 
 

@@ -11,9 +11,10 @@ import psutil
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from streams.codec import DEAD_LETTER_VALUE_BUDGET, validate
+from streams.codec import DEAD_LETTER_VALUE_BUDGET
 from streams.kafka_client import ensure_topics, source_producer
 from streams.kafka_local import MAX_MESSAGE_BYTES
+from streams.record_schemas import validate
 from tests.hostile_corpus import ARTICLE, Case, corpus
 
 from .conftest import Pipeline

@@ -19,9 +19,10 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from streams.codec import DEAD_LETTER_KEY_BUDGET, DEAD_LETTER_VALUE_BUDGET, validate
+from streams.codec import DEAD_LETTER_KEY_BUDGET, DEAD_LETTER_VALUE_BUDGET
 from streams.kafka_client import client_options, ensure_topics
 from streams.kafka_local import MAX_MESSAGE_BYTES
+from streams.record_schemas import validate
 from tests.hostile_corpus import ARTICLE, ENGLISH
 
 from .conftest import Pipeline, WorkerProcess

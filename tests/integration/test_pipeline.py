@@ -8,9 +8,10 @@ from typing import Any
 import orjson
 import pytest
 
-from streams.codec import decode_raw, validate
 from streams.inputs import iter_messages
 from streams.pipeline import Resources, run_chain
+from streams.raw_message import decode_raw
+from streams.record_schemas import validate
 from tests.conftest import SAMPLES
 
 from .conftest import Pipeline

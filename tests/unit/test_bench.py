@@ -14,7 +14,7 @@ from aiokafka import ConsumerRecord
 from click.testing import CliRunner
 from rich.console import Console
 
-from streams import codec
+from streams import codec, raw_message, record_schemas
 from streams.bench import corpus, peer, processes, report, runner, stages, streamed
 from streams.bench.profile import component
 from streams.hop import PRODUCED_AT_HEADER
@@ -52,10 +52,10 @@ def test_every_generated_article_decodes_and_segments(pages: list[corpus.Page]) 
 
     resources = Resources()
     for article in corpus.generate(len(pages) + 10, pages=pages, start=len(pages)):
-        raw = codec.decode_raw(article.value, article.key, max_bytes=stages.MAX_BYTES)
+        raw = raw_message.decode_raw(article.value, article.key, max_bytes=stages.MAX_BYTES)
         assert raw["id"] == article.id
         record = run_chain(raw, resources)
-        codec.validate("enriched-article", record)
+        record_schemas.validate("enriched-article", record)
 
 
 def test_split_page_keeps_raw_lines(pages: list[corpus.Page]) -> None:

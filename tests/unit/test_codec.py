@@ -10,16 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.codec import (
-    DEAD_LETTER_KEY_BUDGET,
-    DEAD_LETTER_VALUE_BUDGET,
-    BadMessage,
-    InputLimits,
-    dead_letter,
-    decode_raw,
-    stable_id,
-    validate,
-)
+from streams.codec import DEAD_LETTER_KEY_BUDGET, DEAD_LETTER_VALUE_BUDGET, dead_letter
+from streams.raw_message import InputLimits, decode_raw, stable_id
+from streams.record_schemas import BadMessage, validate
 
 LIMIT = 1024 * 1024
 

@@ -1,4 +1,4 @@
-"""Every record kind is checked against its schema where it is produced, by codec.validate."""
+"""Every record kind is checked against its schema where it is produced (`validate`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams import codec
+from streams import codec, record_schemas
 from streams.inputs import iter_messages
 from streams.produce import check_messages
 from streams.settings import get_settings
@@ -30,12 +30,12 @@ def _letter(**overrides: object) -> dict[str, object]:
 
 def test_a_dead_letter_is_valid_against_its_schema() -> None:
     letter = codec.dead_letter(**_letter())  # type: ignore[arg-type]
-    codec.validate("dead-letter", letter)
+    record_schemas.validate("dead-letter", letter)
     assert letter["error_type"] == "text_not_string"
 
 
 def test_a_dead_letter_that_breaks_its_schema_is_refused_where_it_is_made() -> None:
-    with pytest.raises(codec.BadMessage, match="schema_violation: dead-letter"):
+    with pytest.raises(record_schemas.BadMessage, match="schema_violation: dead-letter"):
         codec.dead_letter(**_letter(partition="zero"))  # type: ignore[arg-type]
 
 
@@ -54,12 +54,12 @@ def test_the_producer_check_names_what_a_worker_would_dead_letter(tmp_path: Path
 
 
 def test_every_record_kind_names_a_shipped_schema() -> None:
-    assert set(codec.RECORD_SCHEMAS) == {
+    assert set(record_schemas.RECORD_SCHEMAS) == {
         "raw",
         "segmented",
         "pending-stage",
         "enriched",
         "dead-letter",
     }
-    for name in codec.RECORD_SCHEMAS.values():
-        codec.validator(name)
+    for name in record_schemas.RECORD_SCHEMAS.values():
+        record_schemas.validator(name)

@@ -16,7 +16,6 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from streams.codec import BadMessage, decode_raw, validate
 from streams.nlp.countries import count_countries, find_entities, place_mentions_for
 from streams.nlp.dates import extract_dates
 from streams.nlp.fingerprint import BANDS, NUM_HASHES, fingerprint
@@ -28,6 +27,8 @@ from streams.nlp.sentences import split_sentences
 from streams.nlp.structure import parse_structure
 from streams.nlp.text import clean_text, normalize_text, normalize_token
 from streams.pipeline import Resources, enrich, run_chain, segment
+from streams.raw_message import decode_raw
+from streams.record_schemas import BadMessage, validate
 from streams.records import RawArticle
 
 FUZZ = settings(

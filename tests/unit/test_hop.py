@@ -11,7 +11,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from streams import codec
+from streams import record_schemas
 from streams.cli import main
 from streams.hop import (
     PRODUCED_AT_HEADER,
@@ -98,7 +98,7 @@ async def test_bad_input_becomes_a_dead_letter_with_its_code() -> None:
     [letter] = sent.sent
     assert letter.topic == "articles.deadletter" and letter.key == b"k"
     body = orjson.loads(letter.value)
-    codec.validate("dead-letter", body)
+    record_schemas.validate("dead-letter", body)
     assert body["error_type"] == "text_not_string" and body["offset"] == 9
 
 

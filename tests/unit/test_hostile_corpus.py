@@ -9,15 +9,10 @@ import tracemalloc
 import orjson
 import pytest
 
-from streams.codec import (
-    DEAD_LETTER_VALUE_BUDGET,
-    BadMessage,
-    InputLimits,
-    dead_letter,
-    decode_raw,
-    validate,
-)
+from streams.codec import DEAD_LETTER_VALUE_BUDGET, dead_letter
 from streams.pipeline import Resources, run_chain
+from streams.raw_message import InputLimits, decode_raw
+from streams.record_schemas import BadMessage, validate
 from tests.hostile_corpus import LIMIT, MIB, Case, corpus
 
 CASES = corpus()

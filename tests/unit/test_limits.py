@@ -11,8 +11,10 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from streams.codec import MAX_OUTPUT_BYTES, BadMessage, check_output_size, decode_raw
+from streams.codec import MAX_OUTPUT_BYTES, check_output_size
 from streams.pipeline import Resources, enrich, segment
+from streams.raw_message import decode_raw
+from streams.record_schemas import BadMessage
 from streams.records import RawArticle
 
 LINE = 60_000  # characters per adversarial line

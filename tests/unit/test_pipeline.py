@@ -6,8 +6,9 @@ import orjson
 import pytest
 
 from streams import pipeline
-from streams.codec import decode_raw, validate
 from streams.pipeline import Resources, run_chain
+from streams.raw_message import decode_raw
+from streams.record_schemas import validate
 from streams.stages import data_stages
 
 LIMIT = 1024 * 1024

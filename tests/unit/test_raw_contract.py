@@ -1,7 +1,7 @@
 """The worker's decoder and raw-article.schema.json accept the same JSON messages.
 
-The schema is the contract a producer reads; ``codec.decode_raw`` is what the worker does. For
-a JSON object message within the size limits of the settings, the decoder accepts it exactly
+The schema is the contract a producer reads; ``raw_message.decode_raw`` is what the worker does.
+For a JSON object message within the size limits of the settings, the decoder accepts it exactly
 when the schema (checked here with the reference ``jsonschema`` implementation, not the
 worker's own validator) does: over the hostile corpus, over documents generated from the
 schema, and over arbitrary objects built around its fields. (hypothesis-jsonschema 0.23 does
@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from streams.codec import BadMessage, decode_raw
+from streams.raw_message import decode_raw
+from streams.record_schemas import BadMessage
 from tests.hostile_corpus import LIMIT, corpus
 
 SCHEMA = orjson.loads(

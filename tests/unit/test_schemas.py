@@ -10,7 +10,7 @@ import orjson
 import pytest
 from referencing import Registry, Resource
 
-from streams import codec
+from streams import codec, record_schemas
 from streams.records import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,8 +35,8 @@ def published_validator(name: str) -> jsonschema.Draft202012Validator:
 
 
 def test_the_package_ships_every_schema_a_record_kind_names() -> None:
-    assert set(codec.RECORD_SCHEMAS.values()) <= set(codec.schema_names())
-    assert codec.schema_names() == [
+    assert set(record_schemas.RECORD_SCHEMAS.values()) <= set(record_schemas.schema_names())
+    assert record_schemas.schema_names() == [
         "dead-letter",
         "enriched-article",
         "raw-article",
@@ -48,7 +48,7 @@ def test_the_package_ships_every_schema_a_record_kind_names() -> None:
     "name", ["dead-letter", "enriched-article", "raw-article", "segmented-article"]
 )
 def test_the_published_copy_is_the_package_schema(name: str) -> None:
-    shipped = codec.schema_document(name)
+    shipped = record_schemas.schema_document(name)
     published = PUBLISHED / f"{name}.schema.json"
     assert published.exists(), f"{published} missing: run `make schemas`"
     assert orjson.loads(published.read_bytes()) == shipped, (
@@ -59,22 +59,24 @@ def test_the_published_copy_is_the_package_schema(name: str) -> None:
 
 def test_the_published_copy_has_no_schema_the_package_lacks() -> None:
     published = sorted(p.name.removesuffix(".schema.json") for p in PUBLISHED.glob("*.json"))
-    assert published == codec.schema_names()
+    assert published == record_schemas.schema_names()
 
 
 @pytest.mark.parametrize(
     "name", ["dead-letter", "enriched-article", "raw-article", "segmented-article"]
 )
 def test_each_schema_is_valid_and_its_id_names_the_version(name: str) -> None:
-    document = codec.schema_document(name)
+    document = record_schemas.schema_document(name)
     jsonschema.Draft202012Validator.check_schema(document)
-    assert document["$id"] == f"{codec.SCHEMA_BASE_URI}v{SCHEMA_VERSION}/{name}.schema.json"
-    codec.validator(name)  # compiles, its references resolved from the package
+    assert (
+        document["$id"] == f"{record_schemas.SCHEMA_BASE_URI}v{SCHEMA_VERSION}/{name}.schema.json"
+    )
+    record_schemas.validator(name)  # compiles, its references resolved from the package
 
 
 @pytest.mark.parametrize("name", VERSIONED)
 def test_a_schema_accepts_every_version_of_its_line_and_no_other(name: str) -> None:
-    version = codec.schema_document(name)["properties"]["schema_version"]
+    version = record_schemas.schema_document(name)["properties"]["schema_version"]
     check = jsonschema.Draft202012Validator(version)
     for accepted in range(1, SCHEMA_VERSION + 1):
         assert check.is_valid(accepted), accepted
@@ -100,7 +102,7 @@ def test_the_current_schema_reads_a_version_1_record(name: str) -> None:
     field a later version adds is required only of records of that version: README, Schema
     changelog)."""
     record = _v1_record(name)
-    codec.validate(name, record)  # the worker's own check
+    record_schemas.validate(name, record)  # the worker's own check
     published_validator(name).validate(record)  # a consumer with jsonschema
     if name == "enriched-article":
         assert codec.decode_enriched(orjson.dumps(record))["id"] == record["id"]
@@ -110,19 +112,19 @@ def test_the_consumer_validation_refuses_a_broken_record() -> None:
     record = _v1_record()
     del record["entities"]
     assert not published_validator("enriched-article").is_valid(record)
-    with pytest.raises(codec.BadMessage, match="schema_violation"):
-        codec.validate("enriched-article", record)
+    with pytest.raises(record_schemas.BadMessage, match="schema_violation"):
+        record_schemas.validate("enriched-article", record)
 
 
 def test_compiling_a_validator_leaves_the_shipped_document_as_it_is() -> None:
-    codec.validator("enriched-article")
+    record_schemas.validator("enriched-article")
     published = orjson.loads((PUBLISHED / "enriched-article.schema.json").read_bytes())
-    assert codec.schema_document("enriched-article") == published
+    assert record_schemas.schema_document("enriched-article") == published
 
 
 def test_a_reference_outside_the_package_is_refused() -> None:
     with pytest.raises(ValueError, match="outside this package"):
-        codec._resolve_local("https://example.com/schemas/v1/enriched-article.schema.json")
+        record_schemas._resolve_local("https://example.com/schemas/v1/enriched-article.schema.json")
 
 
 def test_country_evidence_is_required_of_version_2_records_only() -> None:
@@ -130,10 +132,10 @@ def test_country_evidence_is_required_of_version_2_records_only() -> None:
     version-2 record must carry it."""
     record = _v1_record()
     record["countries"] = [{"code": "IQ", "mentions": 1}]
-    codec.validate("enriched-article", record)
+    record_schemas.validate("enriched-article", record)
     record["schema_version"] = 2
-    with pytest.raises(codec.BadMessage, match="schema_violation"):
-        codec.validate("enriched-article", record)
+    with pytest.raises(record_schemas.BadMessage, match="schema_violation"):
+        record_schemas.validate("enriched-article", record)
     record["countries"] = [
         {
             "code": "IQ",
@@ -141,5 +143,5 @@ def test_country_evidence_is_required_of_version_2_records_only() -> None:
             "evidence": [{"text": "بغداد", "start": 0, "end": 5, "via": "city"}],
         }
     ]
-    codec.validate("enriched-article", record)
+    record_schemas.validate("enriched-article", record)
     published_validator("enriched-article").validate(record)
