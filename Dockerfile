@@ -16,8 +16,7 @@ ENV PYTHONUNBUFFERED=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY streams ./streams
-COPY schemas ./schemas
-RUN pip install --extra-index-url "$TORCH_INDEX" -e . \
+RUN pip install --extra-index-url "$TORCH_INDEX" . \
  && camel_data -i "$CAMEL_DATA" \
  && streams data status
 

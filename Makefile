@@ -5,18 +5,21 @@ BIN := $(VENV)/bin
 STREAMS := $(BIN)/streams
 TEST_KAFKA_PORT ?= 19092
 
-.PHONY: help venv demo test unit lint format typecheck bench kafka-start kafka-stop worker produce consume clean
+.PHONY: help venv demo demo-dashboard schemas test unit lint format typecheck bench kafka-start kafka-stop worker produce consume clean
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
 
 venv:  ## create/update the cached virtualenv (.venv links to it)
 	@scripts/venv.sh
 
-demo: venv  ## local Kafka + a worker, produce the samples, print enriched records and counts
+demo:  ## venv, local Kafka + a worker, produce the samples, print enriched records and counts
 	@scripts/demo.sh
+
+demo-dashboard:  ## the demo, then the broker and the worker keep running for the dashboard
+	@DEMO_KEEP=1 scripts/demo.sh
 
 test: venv  ## the whole test suite against a real local Kafka broker
 	@scripts/test.sh
@@ -24,12 +27,16 @@ test: venv  ## the whole test suite against a real local Kafka broker
 unit: venv  ## fast tests only (no broker)
 	$(BIN)/pytest -q -m "not integration and not browser"
 
+schemas:  ## regenerate the published schemas/ from the package's streams/schemas/
+	rm -f schemas/*.schema.json
+	cp streams/schemas/*.schema.json schemas/
+
 lint: venv  ## ruff check, and ruff format --check (no file left unformatted)
-	$(BIN)/ruff check streams tests
-	$(BIN)/ruff format --check streams tests
+	$(BIN)/ruff check streams tests examples
+	$(BIN)/ruff format --check streams tests examples
 
 format: venv  ## apply ruff format
-	$(BIN)/ruff format streams tests
+	$(BIN)/ruff format streams tests examples
 
 typecheck: venv  ## mypy on the package
 	$(BIN)/mypy streams

@@ -10,6 +10,6 @@ cleanup() { "$bin/streams" kafka stop --port "$port" --data-dir "$data" >/dev/nu
 trap cleanup EXIT
 "$bin/streams" kafka start --port "$port" --data-dir "$data"
 export STREAMS_TEST_BROKER="kafka://127.0.0.1:$port"
-"$bin/ruff" check streams tests
+"$bin/ruff" check streams tests examples
 "$bin/mypy" streams
 "$bin/pytest" "$@"

@@ -245,13 +245,33 @@ def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> No
 @click.option("--topic", default=None, help="[default: $STREAMS_TOPIC_RAW]")
 @click.option("--quiet", is_flag=True, help="no progress bar")
 def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
-    """Send .txt files (one article each), .jsonl, folders or - (stdin) to articles.raw."""
+    """Send .txt files (one article each), .jsonl, folders or - (stdin) to articles.raw.
+
+    Messages a worker would dead-letter (checked against the raw-article schema) are reported
+    on stderr with the reason, and sent all the same.
+    """
+    from .codec import BadMessage
+    from .inputs import Message
     from .produce import produce_messages
 
     settings = _settings()
+    invalid = 0
+
+    def report(message: Message, problem: BadMessage) -> None:
+        nonlocal invalid
+        invalid += 1
+        click.secho(f"warning: {message.origin}: will be dead-lettered: {problem}", err=True)
+
     try:
         sent = asyncio.run(
-            produce_messages(settings, paths, topic or settings.topic_raw, progress=not quiet)
+            produce_messages(
+                settings,
+                paths,
+                topic or settings.topic_raw,
+                progress=not quiet,
+                # The raw schema is the contract of the raw topic only.
+                on_invalid=report if topic in (None, settings.topic_raw) else None,
+            )
         )
     except KafkaConnectionError as exc:
         _fail(_kafka_problem(settings) or str(exc))
@@ -259,7 +279,8 @@ def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
         _fail(str(exc))
     except Exception as exc:
         _fail(f"{type(exc).__name__}: {exc} (is the broker at {settings.broker_url} running?)")
-    click.echo(f"sent {sent} message(s) to {topic or settings.topic_raw}", err=True)
+    note = f" ({invalid} will be dead-lettered, see above)" if invalid else ""
+    click.echo(f"sent {sent} message(s) to {topic or settings.topic_raw}{note}", err=True)
 
 
 @main.command()

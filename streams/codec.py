@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import Any, cast
 
 import fastjsonschema
@@ -26,7 +26,20 @@ from .records import SCHEMA_VERSION, DeadLetter, EnrichedArticle, RawArticle, Se
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+# The JSON Schemas are package data (``streams/schemas/``), published as the repository's
+# top-level ``schemas/`` copy. Their ``$id`` names the schema version:
+# ``{SCHEMA_BASE_URI}v<N>/<name>.schema.json``.
+SCHEMA_PACKAGE = "streams"
+SCHEMA_FOLDER = "schemas"
+SCHEMA_BASE_URI = "https://arabic-news-streams.local/schemas/"
+# The schema of every record kind, by where it travels.
+RECORD_SCHEMAS = {
+    "raw": "raw-article",
+    "segmented": "segmented-article",
+    "pending-stage": "enriched-article",  # between two CAMeL stages: an enriched record so far
+    "enriched": "enriched-article",
+    "dead-letter": "dead-letter",
+}
 RAW_FIELDS = ("id", "text", "url", "source", "published_at", "meta")
 # Deeper JSON is no news metadata anyone meant, and orjson cannot write back more than 254
 # levels: the limit keeps every accepted message serialisable downstream.
@@ -58,29 +71,48 @@ def loads(data: bytes | str) -> Any:
     return orjson.loads(data)
 
 
+def schema_names() -> list[str]:
+    """The names of the shipped schemas (``raw-article``, ``enriched-article``...)."""
+    folder = resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_FOLDER)
+    suffix = ".schema.json"
+    return sorted(f.name[: -len(suffix)] for f in folder.iterdir() if f.name.endswith(suffix))
+
+
 @cache
-def _schema_document(name: str) -> dict[str, Any]:
-    return cast(dict[str, Any], orjson.loads((SCHEMA_DIR / name).read_bytes()))
+def _schema_bytes(name: str) -> bytes:
+    resource = resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_FOLDER, f"{name}.schema.json")
+    return resource.read_bytes()
+
+
+def schema_document(name: str) -> dict[str, Any]:
+    """The JSON Schema ``name`` (e.g. ``enriched-article``) as shipped in the package; a new
+    copy each time (fastjsonschema rewrites the references of the document it compiles)."""
+    return cast(dict[str, Any], orjson.loads(_schema_bytes(name)))
 
 
 def _resolve_local(uri: str) -> dict[str, Any]:
-    # Schemas reference each other by $id; serve them from schemas/ rather than the network.
-    return _schema_document(uri.rsplit("/", 1)[-1].split("#", 1)[0])
+    # Schemas reference each other by $id; serve ours from the package, never the network.
+    if not uri.startswith(SCHEMA_BASE_URI):
+        raise ValueError(f"a schema reference outside this package: {uri}")
+    file_name = uri.rsplit("/", 1)[-1].split("#", 1)[0]
+    return schema_document(file_name.removesuffix(".schema.json"))
 
 
 @cache
 def validator(name: str) -> Callable[[Any], Any]:
-    """A compiled validator for ``schemas/<name>.schema.json``."""
+    """A compiled validator for the schema ``name``."""
     return cast(
         Callable[[Any], Any],
-        fastjsonschema.compile(
-            _schema_document(f"{name}.schema.json"), handlers={"https": _resolve_local}
-        ),
+        fastjsonschema.compile(schema_document(name), handlers={"https": _resolve_local}),
     )
 
 
 def validate(name: str, record: Any) -> None:
-    """Raise :class:`BadMessage` ``schema_violation`` when ``record`` breaks schema ``name``."""
+    """Raise :class:`BadMessage` ``schema_violation`` when ``record`` breaks schema ``name``.
+
+    The one check of every record kind against its schema (:data:`RECORD_SCHEMAS`), wherever
+    it is produced or read: agents, ``streams enrich``, the bench, ``streams produce``.
+    """
     try:
         validator(name)(record)
     except fastjsonschema.JsonSchemaValueException as exc:
@@ -175,7 +207,28 @@ def _raw_from_json(text: str, key: bytes | None) -> RawArticle:
         raise BadMessage(
             "text_not_string", f"`text` is a JSON {_json_kind(body)}, expected a string"
         )
+    _check_text(body)
+    # What the codes above do not name (the types of id, url, source, published_at, meta):
+    # raw-article.schema.json decides, so the schema and the worker accept the same objects.
+    validate("raw-article", {name: _as_sent(value) for name, value in parsed.items()})
     return _raw_article(body, key, parsed)
+
+
+def _as_sent(value: Any) -> Any:
+    """A number kept as its literal, as the schema must see it: a number of the same type
+    (the raw schema types fields, it sets no numeric bounds)."""
+    if isinstance(value, NumberLiteral):
+        return 0 if value.integer else 0.5
+    return value
+
+
+# raw-article.schema.json's pattern for `text`: Python's \s is exactly str.isspace().
+_NOT_SPACE = re.compile(r"\S")
+
+
+def _check_text(text: str) -> None:
+    if not _NOT_SPACE.search(text):
+        raise BadMessage("empty_text", "the article text is empty or whitespace only")
 
 
 def _loads_exact(text: str) -> Any:
@@ -208,6 +261,20 @@ def _loads_exact(text: str) -> Any:
     return parsed
 
 
+class NumberLiteral(str):
+    """A JSON number kept as its literal text (beyond 64 bits, or beyond a double's range).
+
+    It travels as a string; the raw schema still sees the number it was (:func:`_as_sent`).
+    """
+
+    integer: bool
+
+    def __new__(cls, literal: str, *, integer: bool) -> NumberLiteral:
+        kept = super().__new__(cls, literal)
+        kept.integer = integer
+        return kept
+
+
 def _exact_int(literal: str) -> int | str:
     # Checked on the literal first: int() of thousands of digits is slow (and refused by
     # Python beyond 4300 digits).
@@ -215,12 +282,14 @@ def _exact_int(literal: str) -> int | str:
         number = int(literal)
         if number in _INT_RANGE:
             return number
-    return literal
+    return NumberLiteral(literal, integer=True)
 
 
 def _finite_float(literal: str) -> float | str:
     number = float(literal)
-    return number if number not in (float("inf"), float("-inf")) else literal
+    if number not in (float("inf"), float("-inf")):
+        return number
+    return NumberLiteral(literal, integer=False)
 
 
 def _no_constant(name: str) -> Any:
@@ -242,6 +311,8 @@ def _loads_lenient(text: str) -> Any:
 
 
 def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, NumberLiteral):
+        return value
     if isinstance(value, str):
         return _SURROGATE.sub("\ufffd", value)
     if isinstance(value, dict):
@@ -274,20 +345,15 @@ def _optional_str(fields: dict[str, Any], name: str) -> str | None:
 
 
 def _raw_article(text: str, key: bytes | None, fields: dict[str, Any]) -> RawArticle:
-    if not text.strip():
-        raise BadMessage("empty_text", "the article text is empty or whitespace only")
+    _check_text(text)
     given_id = fields.get("id")
     usable_id = isinstance(given_id, str | int) and not isinstance(given_id, bool)
     if not usable_id or not str(given_id).strip():
         given_id = None
     article_id = str(given_id) if given_id is not None else _key_text(key) or stable_id(text)
-    meta = dict(fields["meta"]) if isinstance(fields.get("meta"), dict) else {}
-    # Unknown fields, and a `meta` that is not an object, are kept rather than dropped.
-    extra = {
-        k: v
-        for k, v in fields.items()
-        if k not in RAW_FIELDS or (k == "meta" and not isinstance(v, dict) and v is not None)
-    }
+    meta = dict(fields.get("meta") or {})
+    # Unknown fields are kept rather than dropped.
+    extra = {k: v for k, v in fields.items() if k not in RAW_FIELDS}
     if extra:
         meta.setdefault("extra", {}).update(extra)
     return RawArticle(
@@ -368,7 +434,7 @@ def dead_letter(
     key_text = _key_text(key)
     if key and key_text is None:
         key_text = "base64:" + base64.b64encode(key).decode("ascii")
-    return DeadLetter(
+    letter = DeadLetter(
         schema_version=SCHEMA_VERSION,
         key=key_text,
         value_b64=base64.b64encode(raw[:max_bytes]).decode("ascii"),
@@ -381,3 +447,5 @@ def dead_letter(
         reason=reason,
         time=datetime.now(UTC).isoformat(timespec="milliseconds"),
     )
+    validate("dead-letter", letter)
+    return letter

@@ -2,13 +2,16 @@
 
 Records travel as plain dicts serialised with orjson (fast, and byte-identical between the
 in-process chain and the workers); these TypedDicts document and type-check them. Their JSON
-Schemas live in ``schemas/`` and are enforced at the topic boundary by :mod:`streams.codec`.
+Schemas are package data in ``streams/schemas/`` (published as the repository's ``schemas/``),
+enforced at the topic boundary by :func:`streams.codec.validate`.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict
 
+# The version every record is written with; the schemas' `$id` and `schema_version` enum name
+# it (README: Schema changelog).
 SCHEMA_VERSION = 1
 
 StageStatus = Literal["ok", "skipped", "failed"]

@@ -7,9 +7,10 @@ drawn from its own body and from other samples in the same language, in a new or
 figures in them changed. So articles differ in text (the duplicate stage sees mostly new
 stories, and per-text caches never hit across articles) while staying shaped like the samples.
 
-The seed article (``shared/seed-article.txt`` beside the clone, a real page kept outside the
-repo) is varied the same way but only from its own paragraphs, so that every variant stays
-seed-sized: it is what "seed-sized articles per second" is measured on.
+The seed article (``$STREAMS_SEED_ARTICLE``, by default ``../shared/seed-article.txt`` from
+the clone: a real page kept outside the repo) is varied the same way but only from its own
+paragraphs, so that every variant stays seed-sized: it is what "seed-sized articles per
+second" is measured on.
 
 Generation is deterministic: the same ``(n, seed, start)`` gives the same bytes in every
 process, which is how the in-process and streamed benchmarks run "the same corpus".
@@ -18,6 +19,7 @@ process, which is how the in-process and streamed benchmarks run "the same corpu
 from __future__ import annotations
 
 import logging
+import os
 import random
 import re
 from collections.abc import Sequence
@@ -31,20 +33,12 @@ from streams.nlp.text import clean_text
 
 logger = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES_DIR = REPO / "samples" / "articles"
+# The inputs are the user's files, never looked up beside the installed code: by default the
+# source checkout's, relative to the working directory (`make bench` runs from the clone);
+# `streams bench --samples DIR` and STREAMS_SEED_ARTICLE choose others.
+SAMPLES_DIR = Path("samples") / "articles"
 # The seed lives in the project's shared folder beside the clone (as the tests find it).
-SEED_ARTICLE = next(
-    (
-        path
-        for path in (
-            REPO.parent / "shared" / "seed-article.txt",
-            Path("/work/shared/seed-article.txt"),
-        )
-        if path.exists()
-    ),
-    REPO.parent / "shared" / "seed-article.txt",
-)
+SEED_ARTICLE = Path(os.environ.get("STREAMS_SEED_ARTICLE", "../shared/seed-article.txt"))
 
 # Figures of three digits or more that are not years: changing them cannot break a date.
 _FIGURE = re.compile(r"(?<![\d/.:-])(\d{3,})(?![\d/.:-])")

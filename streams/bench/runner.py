@@ -35,7 +35,8 @@ from streams.bench.streamed import ModeSpec, run_mode
 
 Progress = Callable[[str], None]
 
-FIXTURE_SCRIPT = corpus.REPO / "tests" / "fixtures" / "camel_data.py"
+# The CAMeL test fixture builder of the source checkout (the working directory).
+FIXTURE_SCRIPT = Path("tests") / "fixtures" / "camel_data.py"
 
 # name: (description, comparison, target)
 TARGETS: dict[str, tuple[str, str, float]] = {

@@ -21,13 +21,16 @@ import subprocess
 import time
 import uuid
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from ..settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-POM = Path(__file__).with_name("pom.xml")
+# The Maven project naming the broker jars: package data, copied beside the resolved classpath
+# (Maven may write next to its pom, and an installed package may be read-only).
+POM_RESOURCE = "pom.xml"
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 # What Maven prints when it cannot reach a repository (DNS, refused, timeout, offline).
 UNREACHABLE = (
@@ -121,13 +124,15 @@ def resolve_classpath(version: str | None = None) -> str:
         "mvn", "Apache Maven is needed to fetch the Kafka jars (Debian: apt-get install maven)."
     )
     target.parent.mkdir(parents=True, exist_ok=True)
+    pom = target.parent / POM_RESOURCE
+    pom.write_bytes(resources.files(__name__).joinpath(POM_RESOURCE).read_bytes())
     logger.info("resolving Apache Kafka %s jars from Maven Central", version)
     command = [
         mvn,
         "-B",
         "-q",
         "-f",
-        str(POM),
+        str(pom),
         DEPENDENCY_PLUGIN + ":build-classpath",
         f"-Dmdep.outputFile={target}",
         f"-Dkafka.version={version}",

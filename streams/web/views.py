@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
 from faust.web import Request, Response, View
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-STATIC = Path(__file__).parent / "static"
+STATIC = "static"  # the dashboard files: package data of streams.web
 ASSETS = {
     "dashboard.js": "application/javascript; charset=utf-8",
     "dashboard.css": "text/css; charset=utf-8",
@@ -34,7 +34,7 @@ PAGE = "text/html; charset=utf-8"
 
 @cache
 def _asset(name: str) -> bytes:
-    return (STATIC / name).read_bytes()
+    return resources.files("streams.web").joinpath(STATIC, name).read_bytes()
 
 
 def _app(view: View) -> StreamsApp:
