@@ -82,6 +82,7 @@ def run_overhead(
     progress: Progress,
     variants: Sequence[tuple[str, dict[str, str]]] = (),
     split: bool = False,
+    broker_warmup: int = 2000,
 ) -> dict[str, Any]:
     """``variants`` (name, environment): A/B runs of one Faust worker, alternating per repeat,
     each on a fresh worker; reported beside the modes as ``faust-1-NAME``."""
@@ -116,9 +117,10 @@ def run_overhead(
         )
         # A freshly started broker's JVM is still compiling: the first mode would pay for it
         # (broker CPU per article 4-5x the later modes'). A discarded run warms it up.
-        progress("broker warm-up: one peer worker, 2,000 articles (not reported)")
-        spare = corpus.generate(2000, pages=pages, prefix="broker-warmup")
-        asyncio.run(run_mode(ModeSpec("peer", 1), broker, warm, [spare]))
+        if broker_warmup:
+            progress(f"broker warm-up: one peer worker, {broker_warmup} articles (not reported)")
+            spare = corpus.generate(broker_warmup, pages=pages, prefix="broker-warmup")
+            asyncio.run(run_mode(ModeSpec("peer", 1), broker, warm, [spare]))
         for kind in kinds:
             for count in workers:
                 progress(f"streamed: {kind} x{count}")
