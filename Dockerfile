@@ -25,5 +25,5 @@ RUN useradd --system --home /var/lib/streams streams \
 USER streams
 EXPOSE 6066
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s \
-  CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"STREAMS_WEB_PORT\",\"6066\")}/health', timeout=2)"
+  CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"STREAMS_WEB_PORT\",\"6066\")}/health/ready', timeout=2)"
 CMD ["streams", "worker"]

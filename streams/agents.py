@@ -76,10 +76,19 @@ def declare_agents(app: StreamsApp, wiring: Wiring) -> Hop:
     return hop
 
 
-def _agent(app: faust.App, stage: str, topic: Any, hop: Hop) -> Any:
+def _agent(app: StreamsApp, stage: str, topic: Any, hop: Hop) -> Any:
+    crashes = app.wiring.crashes
+
     async def agent(stream: faust.StreamT[bytes]) -> None:
-        async for event in stream.events():
-            await hop.handle(Incoming.from_faust(event))
+        try:
+            async for event in stream.events():
+                await hop.handle(Incoming.from_faust(event))
+        except Exception as error:
+            # Faust's supervisor restarts the agent; counted, it keeps /health at 503 for a
+            # while and shows on /metrics (streams.web.readiness).
+            logger.error("agent %s crashed (Faust restarts it): %r", stage, error)
+            crashes.record(stage, error)
+            raise
 
     agent.__name__ = agent.__qualname__ = f"{stage}_agent"
     # concurrency=1: higher values can commit past an in-flight message (faust-streaming #606).

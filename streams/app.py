@@ -31,8 +31,11 @@ from .settings import Settings, get_settings
 from .stages import StageSpec
 from .tally import Tally
 from .web import metrics, views
+from .web.readiness import CrashLog
 
 logger = logging.getLogger(__name__)
+
+METADATA_MAX_AGE_MS = 10_000
 
 
 def _credentials(settings: Settings) -> Any:
@@ -85,6 +88,11 @@ class Wiring:
     # Set by build_app once the app and the tables exist.
     tally: Tally | None = None
     registry: CollectorRegistry | None = None
+    # Agent crashes (streams.agents), for readiness and /metrics (streams.web.readiness).
+    crashes: CrashLog = field(default_factory=CrashLog)
+    # Set by `streams worker` once it has made every planned topic exist (streams.topics):
+    # the app then does not do it again when it starts.
+    topics_prepared: bool = False
 
     @property
     def chain_names(self) -> tuple[str, ...]:
@@ -103,6 +111,20 @@ class StreamsApp(faust.App):
     """A Faust app that knows its pipeline (:class:`Wiring`), set by :func:`build_app`."""
 
     wiring: Wiring
+
+    async def on_first_start(self) -> None:
+        """Before any consumer starts: every topic this worker reads or writes exists as
+        planned on every broker (``faust -A streams.app worker``; `streams worker` has done
+        it already and says why it cannot in one line per topic)."""
+        await super().on_first_start()
+        wiring = getattr(self, "wiring", None)
+        if wiring is None or wiring.topics_prepared:
+            return
+        from .topics import plan, prepare
+
+        settings = wiring.settings
+        await prepare(settings, plan(settings, wiring.chain, settings.stages))
+        wiring.topics_prepared = True
 
 
 def create_app(settings: Settings) -> StreamsApp:
@@ -130,6 +152,10 @@ def create_app(settings: Settings) -> StreamsApp:
         producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
         consumer_max_fetch_size=MAX_MESSAGE_BYTES,
         consumer_auto_offset_reset="earliest",
+        # A subscribed topic that appears (or grows) while the worker runs is seen at the next
+        # metadata refresh, which makes the group rebalance: seconds, not aiokafka's 5 minutes.
+        # (`streams worker` creates every topic before subscribing: see streams.topics.)
+        consumer_metadata_max_age_ms=METADATA_MAX_AGE_MS,
         # How often offsets (and, under exactly_once, the transactions holding the outputs, so
         # what read_committed consumers see) are committed; also when the monitoring tables'
         # changes reach their changelogs (streams.tally).
@@ -146,6 +172,13 @@ def create_app(settings: Settings) -> StreamsApp:
         web_port=settings.web_port,
         # Faust's generic /table views would expose raw table contents; ours are in streams.web.
         web_tables_enabled=False,
+        # Faust's other default routes are off too: /router/... would list every worker's
+        # partitions to anyone; /graph, /stats-like debug views and /performance likewise.
+        # (`/` is answered by streams.web.security with a redirect to the dashboard.)
+        web_router_enabled=False,
+        web_stats_enabled=False,
+        web_graph_enabled=False,
+        web_metrics_enabled=False,
     )
 
 

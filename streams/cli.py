@@ -7,24 +7,25 @@ import contextlib
 import logging
 import sys
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 import orjson
 from aiokafka.errors import KafkaConnectionError
 
+from .kafka_commands import kafka
 from .settings import Settings, SettingsError, get_settings
 from .stages import stage_names, stages_help
 
 if TYPE_CHECKING:
-    from .kafka_local import BrokerConfig
+    from .topics import TopicSpec
 
 logger = logging.getLogger(__name__)
 
 
 def _fail(message: str) -> NoReturn:
-    click.secho(f"error: {message}", fg="red", err=True)
+    for line in message.splitlines() or [""]:
+        click.secho(f"error: {line}", fg="red", err=True)
     sys.exit(1)
 
 
@@ -53,136 +54,6 @@ def _settings() -> Settings:
 def main(loglevel: str) -> None:
     """Arabic news stream processor: Faust agents on Apache Kafka."""
     logging.basicConfig(level=loglevel.upper(), format="%(levelname)s %(name)s: %(message)s")
-
-
-# --- local Kafka -------------------------------------------------------------------------
-
-
-@main.group()
-def kafka() -> None:
-    """A local single-node Apache Kafka (KRaft) from the official Maven Central jars."""
-
-
-def _broker_config(port: int, data_dir: str | None) -> BrokerConfig:
-    from .kafka_local import BrokerConfig
-
-    base = Path(data_dir) if data_dir else _settings().data_dir / f"kafka-{port}"
-    return BrokerConfig(data_dir=base.resolve(), port=port)
-
-
-_port = click.option("--port", default=9092, show_default=True, help="broker port on 127.0.0.1")
-_data_dir = click.option(
-    "--data-dir", default=None, help="broker data and logs [default: $STREAMS_DATA_DIR/kafka-PORT]"
-)
-
-
-@kafka.command("start")
-@_port
-@_data_dir
-@click.option(
-    "--controller-port", type=int, default=None, help="KRaft controller port [default: PORT+1]"
-)
-@click.option("--sasl-port", type=int, default=None, help="also a SASL_PLAINTEXT listener")
-@click.option(
-    "--ssl-port", type=int, default=None, help="also a TLS listener (certificate from a local CA)"
-)
-@click.option("--sasl-ssl-port", type=int, default=None, help="also a SASL_SSL listener")
-@click.option(
-    "--user",
-    "users",
-    multiple=True,
-    metavar="NAME:PASSWORD",
-    help="SASL user (PLAIN, SCRAM-SHA-256/512) [default: $STREAMS_KAFKA_USERNAME/_PASSWORD]",
-)
-def kafka_start(
-    port: int,
-    data_dir: str | None,
-    controller_port: int | None,
-    sasl_port: int | None,
-    ssl_port: int | None,
-    sasl_ssl_port: int | None,
-    users: tuple[str, ...],
-) -> None:
-    """Start the broker in the background; returns once it accepts connections.
-
-    With --sasl-port, --ssl-port or --sasl-ssl-port it also listens with Kafka security, to try
-    the STREAMS_KAFKA_* settings locally. SCRAM users are stored when the data directory is
-    first formatted.
-    """
-    from dataclasses import replace
-
-    from .kafka_local import LocalKafkaError, kafka_version, start
-
-    sasl_users = _sasl_users(users) if sasl_port or sasl_ssl_port else ()
-    cfg = replace(
-        _broker_config(port, data_dir),
-        controller_port=controller_port,
-        sasl_port=sasl_port,
-        ssl_port=ssl_port,
-        sasl_ssl_port=sasl_ssl_port,
-        sasl_users=sasl_users,
-    )
-    started = time.monotonic()
-    try:
-        pid = start(cfg)
-    except LocalKafkaError as exc:
-        _fail(str(exc))
-    click.echo(
-        f"Apache Kafka {kafka_version()} ready on 127.0.0.1:{port} (pid {pid}, "
-        f"{time.monotonic() - started:.1f}s); logs: {cfg.log_file}"
-    )
-    secured = {"SASL_PLAINTEXT": sasl_port, "SSL": ssl_port, "SASL_SSL": sasl_ssl_port}
-    for protocol, listener in secured.items():
-        if listener:
-            click.echo(f"  {protocol} on 127.0.0.1:{listener}")
-    if ssl_port or sasl_ssl_port:
-        click.echo(f"  CA certificate (STREAMS_KAFKA_CA_FILE): {cfg.ca_file}")
-    if sasl_users:
-        click.echo(f"  SASL users: {', '.join(name for name, _ in sasl_users)}")
-
-
-def _sasl_users(given: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    users = []
-    for entry in given:
-        name, sep, password = entry.partition(":")
-        if not sep or not name or not password:
-            _fail("--user takes NAME:PASSWORD, both non-empty")
-        users.append((name, password))
-    if not users:
-        settings = _settings()
-        if not (settings.kafka_username and settings.password):
-            _fail("a SASL listener needs --user NAME:PASSWORD or STREAMS_KAFKA_USERNAME/_PASSWORD")
-        users.append((settings.kafka_username, settings.password))
-    return tuple(users)
-
-
-@kafka.command("stop")
-@_port
-@_data_dir
-def kafka_stop(port: int, data_dir: str | None) -> None:
-    """Shut the broker down cleanly."""
-    from .kafka_local import stop
-
-    cfg = _broker_config(port, data_dir)
-    click.echo("stopped" if stop(cfg) else f"no broker running from {cfg.data_dir}")
-
-
-@kafka.command("status")
-@_port
-@_data_dir
-def kafka_status(port: int, data_dir: str | None) -> None:
-    """Say whether the broker runs (exit status 0) or not (3)."""
-    from .kafka_local import broker_ready, read_pid
-
-    cfg = _broker_config(port, data_dir)
-    pid = read_pid(cfg)
-    if pid and broker_ready(port):
-        click.echo(f"running (pid {pid}) on 127.0.0.1:{port}; logs: {cfg.log_file}")
-        return
-    click.echo(
-        f"not running on 127.0.0.1:{port}" + (f" (process {pid} not answering)" if pid else "")
-    )
-    sys.exit(3)
 
 
 # --- worker ------------------------------------------------------------------------------
@@ -229,12 +100,127 @@ def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> No
     problem = _kafka_problem(settings)
     if problem:
         _fail(problem)
+    from .web.security import exposure_warning
+
+    warning = exposure_warning(settings.web_host, settings.token)
+    if warning:
+        logger.warning("%s", warning)
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    # Every topic this worker reads or writes exists, as planned, on every broker before its
+    # consumer subscribes (else the group is assigned without the missing ones for minutes).
+    _prepare_topics(settings)
     from faust.worker import Worker
 
     from .app import build_app
 
     app = build_app(settings)
+    app.wiring.topics_prepared = True
     Worker(app, loglevel=worker_loglevel, redirect_stdouts=False).execute_from_commandline()
+
+
+def _prepare_topics(settings: Settings) -> None:
+    from .topics import TopicError, plan, prepare
+
+    specs = plan(settings, stages=settings.stages)
+    try:
+        prepared = asyncio.run(asyncio.wait_for(prepare(settings, specs), TOPICS_TIMEOUT))
+    except TopicError as exc:
+        _fail(str(exc))
+    except TimeoutError:
+        _fail(f"the topics could not be prepared within {TOPICS_TIMEOUT:.0f}s "
+              f"(broker {settings.broker_url})")
+    if prepared.created:
+        logger.info("created topics: %s", ", ".join(prepared.created))
+
+
+TOPICS_TIMEOUT = 90.0
+
+
+# --- topics ------------------------------------------------------------------------------
+
+
+@main.group()
+def topics() -> None:
+    """The topics the pipeline needs: print the plan, create it, or check the cluster."""
+
+
+_topic_stages = click.option(
+    "--stages",
+    default=None,
+    help="comma-separated stages the plan is for [default: $STREAMS_STAGES, all by default]",
+)
+
+
+def _planned(stages: str | None) -> tuple[Settings, list[TopicSpec]]:
+    from .topics import plan
+
+    settings = _settings()
+    if stages is not None:
+        try:
+            settings = settings.with_changes(stages=stages)
+        except SettingsError as exc:
+            _fail(str(exc))
+    return settings, plan(settings, stages=settings.stages)
+
+
+@topics.command("plan")
+@_topic_stages
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def topics_plan(stages: str | None, as_json: bool) -> None:
+    """Print every topic the chosen stages need, with partitions, replication and configs."""
+    from .topics import describe_plan
+
+    _, specs = _planned(stages)
+    if as_json:
+        click.echo(orjson.dumps(describe_plan(specs), option=orjson.OPT_INDENT_2).decode())
+        return
+    for spec in specs:
+        configs = " ".join(f"{k}={v}" for k, v in sorted(spec.configs.items()))
+        click.echo(
+            f"{spec.name}  partitions={spec.partitions} "
+            f"replication={spec.replication_factor}  {configs}  # {spec.purpose}"
+        )
+
+
+@topics.command("create")
+@_topic_stages
+def topics_create(stages: str | None) -> None:
+    """Create the planned topics that do not exist (needs the right to create topics)."""
+    from .topics import TopicError, create
+
+    settings, specs = _planned(stages)
+    problem = _kafka_problem(settings)
+    if problem:
+        _fail(problem)
+    try:
+        created = asyncio.run(asyncio.wait_for(create(settings, specs), TOPICS_TIMEOUT))
+    except TopicError as exc:
+        _fail(str(exc))
+    for name in created:
+        click.echo(f"created {name}")
+    click.echo(f"{len(created)} created, {len(specs) - len(created)} already there")
+
+
+@topics.command("check")
+@_topic_stages
+def topics_check(stages: str | None) -> None:
+    """Compare the cluster with the plan; exit status 1 when a worker would refuse to start."""
+    from .topics import check
+
+    settings, specs = _planned(stages)
+    problem = _kafka_problem(settings)
+    if problem:
+        _fail(problem)
+    differences = asyncio.run(asyncio.wait_for(check(settings, specs), TOPICS_TIMEOUT))
+    for difference in differences:
+        label = click.style("error", fg="red") if difference.fatal else click.style(
+            "warning", fg="yellow")
+        click.echo(f"{label}: {difference.line()}")
+    fatal = sum(d.fatal for d in differences)
+    click.echo(f"{len(specs)} topics planned, {fatal} error(s), "
+               f"{len(differences) - fatal} warning(s)")
+    if fatal:
+        sys.exit(1)
 
 
 # --- produce / consume -------------------------------------------------------------------
@@ -460,8 +446,10 @@ def tables_command(
 
     if key is not None and name is None:
         raise click.UsageError("--key needs a table NAME (e.g. counters-segment)")
-    base = url or f"http://127.0.0.1:{_settings().web_port}"
-    sys.exit(show(base, name, key=key, watch=watch, as_json=as_json, interval=interval))
+    settings = _settings()
+    base = url or f"http://127.0.0.1:{settings.web_port}"
+    sys.exit(show(base, name, key=key, watch=watch, as_json=as_json, interval=interval,
+                  token=settings.token))
 
 
 @main.command("settings")
@@ -475,6 +463,7 @@ def show_settings() -> None:
 from .bench.command import bench  # noqa: E402 - the group is defined in its own package
 
 main.add_command(bench)
+main.add_command(kafka)
 
 
 if __name__ == "__main__":

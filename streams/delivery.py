@@ -44,6 +44,15 @@ Found by the fault tests (``tests/integration/test_faults.py``), each with the c
    as in 1. seeks such partitions to their first message before the streams resume
    (``consumer_auto_offset_reset`` is ``earliest``); under at-least-once this may replay a few
    messages that were processed but not yet committed.
+
+5. **A worker crashed by its own tables after a broker failover** (``exactly_once``). Under a
+   transaction Faust takes a changelog's highwater from the consumer's last stable offset,
+   which aiokafka knows only once it has fetched from that partition since the assignment:
+   after a rebalance it is None, Faust turns that into -1, finds the offset its in-memory table
+   already holds "higher than the topic" and stops the worker with ``ConsistencyError``
+   (``Recovery._restart_recovery``). Seen when a broker and a worker died together
+   (``tests/integration/test_replication.py``). :func:`install` asks the broker (ListOffsets,
+   read_committed: the same last stable offset) for the partitions the consumer does not know.
 """
 
 from __future__ import annotations
@@ -74,6 +83,9 @@ class SourcePartitionTransactions(TransactionManager):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held: defaultdict[TP, list[Held]] = defaultdict(list)
+        # True once a commit ended the transactions without starting new ones (a rebalance
+        # or the shutdown), until the next assignment begins them again.
+        self.ended = False
 
     def transactional_id(self, tp: TP) -> str:
         # The same id Faust gives the producer it starts for an assigned partition.
@@ -117,9 +129,23 @@ class SourcePartitionTransactions(TransactionManager):
         return future
 
     async def commit(self, offsets: Mapping[TP, int], start_new_transaction: bool = True) -> bool:
+        if self.ended:
+            # Faust commits once more after ending the transactions at shutdown (the app's
+            # wait for its streams, then the consumer's own): there is no transaction left to
+            # send in. Nothing is sent or committed; the next owner of these partitions
+            # processes the events again, in its transactions (no loss, no duplicate).
+            logger.info("transactions ended: %d partition(s) left to the next owner", len(offsets))
+            return False
+        # Table changelog writes wait in Faust's producer buffer (``send_soon``): send them in
+        # the transactions being committed. Left there, they went out in the next ones, and at
+        # shutdown (no next transaction) they crashed the worker: "Can't send messages while
+        # not in transaction" (tests/integration/test_shutdown.py).
+        await self.app.producer.buffer.flush()
         for tp, offset in offsets.items():
             await self._publish_acknowledged(tp, offset)
-        return await super().commit(offsets, start_new_transaction=start_new_transaction)
+        committed = await super().commit(offsets, start_new_transaction=start_new_transaction)
+        self.ended = not start_new_transaction
+        return committed
 
     async def _publish_acknowledged(self, tp: TP, commit_offset: int) -> None:
         """Send the records of source events before ``commit_offset`` in ``tp``'s transaction."""
@@ -159,6 +185,7 @@ class SourcePartitionTransactions(TransactionManager):
                         RuntimeError(f"{tp} was revoked before this record's offset committed")
                     )
         await super().on_rebalance(assigned, revoked, newly_assigned)
+        self.ended = False
 
 
 def _chain(source: Any, target: asyncio.Future[Any]) -> None:
@@ -205,10 +232,30 @@ def before_commit(app: faust.App, flush: Callable[[], object]) -> None:
 
     class FlushingConsumer(base):
         async def _handle_attached(self, commit_offsets: Mapping[TP, int]) -> None:
-            flush()
+            # Not once the transactions have ended: nothing could be sent (see
+            # SourcePartitionTransactions.commit).
+            if not getattr(self.transactions, "ended", False):
+                flush()
             await super()._handle_attached(commit_offsets)
 
     app.transport.Consumer = FlushingConsumer  # type: ignore[misc]
+
+
+def _known_highwaters(app: faust.App) -> None:
+    """Fix 5: a highwater the consumer does not know yet is asked of the broker."""
+    base: Any = app.transport.Consumer
+
+    class KnownHighwaterConsumer(base):
+        async def highwaters(self, *partitions: TP) -> Mapping[TP, int]:
+            found = dict(await super().highwaters(*partitions))
+            unknown = [tp for tp, offset in found.items() if offset is None]
+            if unknown:
+                thread = self._thread
+                consumer = thread._ensure_consumer()
+                found.update(await thread.call_thread(consumer.end_offsets, unknown))
+            return found
+
+    app.transport.Consumer = KnownHighwaterConsumer  # type: ignore[misc]
 
 
 def install(
@@ -235,3 +282,4 @@ def install(
 
         Transactions.on_unsendable = staticmethod(on_unsendable) if on_unsendable else None
         app.transport.TransactionManager = Transactions  # type: ignore[misc]
+        _known_highwaters(app)

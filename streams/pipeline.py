@@ -33,7 +33,7 @@ from .nlp.language import detect_language
 from .nlp.places import find_countries, gazetteer_entities
 from .nlp.quotes import find_quotes
 from .nlp.sentences import split_sentences
-from .nlp.structure import parse_structure
+from .nlp.structure import article_text, parse_structure
 from .nlp.text import clean_text, normalize_text, normalize_token
 from .records import (
     SCHEMA_VERSION,
@@ -84,6 +84,15 @@ def run_stage(runs: list[StageRun], name: str, step: Callable[[], T], default: T
 def _require_arabic(language: str | None) -> None:
     if language != "ar":
         raise StageSkipped(f"Arabic-only stage; the article language is {language or 'unknown'}")
+
+
+# Dates and quotes also read the region's English and French wire copy.
+_WIRE_LANGUAGES = frozenset(("ar", "en", "fr"))
+
+
+def _require_wire_language(language: str | None) -> None:
+    if language not in _WIRE_LANGUAGES:
+        raise StageSkipped(f"stage reads Arabic, English and French; the article is {language}")
 
 
 def _load_model(stage: str, clitic_schemes: tuple[str, ...]) -> Any:
@@ -167,8 +176,7 @@ def segment(raw: RawArticle, resources: Resources) -> SegmentedArticle:
     structure = parse_structure(
         cleaned, published_at=raw.get("published_at"), source=raw.get("source")
     )
-    title = structure["title"]
-    clean = "\n".join(([title] if title else []) + structure["body"])
+    clean = article_text(structure)
     record = SegmentedArticle(
         id=raw["id"],
         schema_version=SCHEMA_VERSION,
@@ -240,13 +248,20 @@ def enrich(
 
         return guarded
 
-    out["dates"] = run_stage(runs, "dates", arabic(lambda: extract_dates(text, published_at)), [])
+    def wire(step: Callable[[], T]) -> Callable[[], T]:
+        def guarded() -> T:
+            _require_wire_language(language)
+            return step()
+
+        return guarded
+
+    out["dates"] = run_stage(runs, "dates", wire(lambda: extract_dates(text, published_at)), [])
     out["countries"] = run_stage(runs, "countries", arabic(lambda: find_countries(text)), [])
     out["entities"] = run_stage(runs, "entities", arabic(lambda: gazetteer_entities(text)), [])
     out["keywords"] = run_stage(
         runs, "keywords", arabic(lambda: top_keywords(record["sentences"])), None
     )
-    out["quotes"] = run_stage(runs, "quotes", arabic(lambda: find_quotes(text)), [])
+    out["quotes"] = run_stage(runs, "quotes", wire(lambda: find_quotes(text)), [])
 
     def duplicates() -> tuple[str | None, str | None]:
         fp = fingerprint(_body_tokens(record))

@@ -12,7 +12,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 
 # The version every record is written with; the schemas' `$id` and `schema_version` enum name
 # it (README: Schema changelog).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 StageStatus = Literal["ok", "skipped", "failed"]
 
@@ -33,12 +33,46 @@ class RelatedArticle(TypedDict):
     body: list[str]
 
 
+class AgencyCredit(TypedDict):
+    """The news agency a page credits. ``start``/``end`` index the article's clean text
+    (title and body joined by newlines) when the credit stands in the body, so that later
+    stages (places) can leave the credit alone; else None."""
+
+    name: str
+    abbreviation: str  # Latin code: SPA, WAM, MAP, AFP ...
+    country: str  # ISO 3166 alpha-2 of the agency's home country
+    matched: str  # the credit as written
+    start: int | None
+    end: int | None
+
+
+PublishedFrom = Literal["page", "dateline", "credit", "hijri", "message"]
+YearFrom = Literal["stated", "hijri", "message", "processing_time"]
+
+
+class PublishedAtProvenance(TypedDict):
+    """Where ``published_at`` came from and, for a dateline without a year, whence the year."""
+
+    source: PublishedFrom | None
+    year: YearFrom | None
+
+
+class LiveEntry(TypedDict):
+    time: str  # ISO 8601 datetime on the publication day, or a time of day when none is known
+    text: str
+
+
 class Structure(TypedDict):
     title: str | None
     published_at: str | None
+    published_at_provenance: PublishedAtProvenance
+    hijri: str | None  # the Hijri date the page gives (Umm al-Qura), YYYY-MM-DD
     source: str | None
+    agency: AgencyCredit | None
+    authors: list[str]
     tags: list[str]
     body: list[str]
+    entries: list[LiveEntry]
     related: list[RelatedArticle]
     boilerplate: list[str]
 

@@ -173,6 +173,16 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _min_insync_within_replication(self) -> Settings:
+        isr = self.min_insync_replicas
+        if isr is not None and not 1 <= isr <= self.replication_factor:
+            raise ValueError(
+                f"STREAMS_MIN_INSYNC_REPLICAS must be 1 to STREAMS_REPLICATION_FACTOR "
+                f"({self.replication_factor}), got {isr}"
+            )
+        return self
+
     @property
     def broker_url(self) -> str:
         """The brokers as host:port[,host:port], for clients that do not speak Faust's URLs."""

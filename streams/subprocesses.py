@@ -10,11 +10,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
-def spawn(args: Sequence[str], env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """Run ``python ARGS`` with ``env`` added to this process's environment, output to ``log``."""
+def spawn(
+    args: Sequence[str], env: Mapping[str, str], log: Path, python: str | None = None
+) -> subprocess.Popen[bytes]:
+    """Run ``python ARGS`` with ``env`` added to this process's environment, output to ``log``
+    (``python``: another interpreter than this one, e.g. the benchmark's Quix venv)."""
     with log.open("wb") as handle:
         return subprocess.Popen(
-            [sys.executable, *args],
+            [python or sys.executable, *args],
             env={**os.environ, **env},
             stdout=handle,
             stderr=subprocess.STDOUT,

@@ -57,6 +57,11 @@ def _stream_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
     func = click.option("--no-peer", is_flag=True, help="skip the plain aiokafka peer loop")(func)
     func = click.option(
+        "--no-quix",
+        is_flag=True,
+        help="skip the Quix Streams peer (else its venv is created on first use, from PyPI)",
+    )(func)
+    func = click.option(
         "--floor-messages",
         default=30_000,
         show_default=True,
@@ -100,6 +105,7 @@ def _run(what: str, **kwargs: Any) -> None:
         broker=kwargs.get("broker"),
         workers=tuple(int(w) for w in str(kwargs.get("workers") or "1,2").split(",") if w),
         peer=not kwargs.get("no_peer", False),
+        quix=not kwargs.get("no_quix", False),
         latency_seconds=kwargs.get("latency_seconds", 10.0),
         floor_messages=kwargs.get("floor_messages", 0),
         camel_fixture=not kwargs.get("no_camel_fixture", False),
@@ -150,7 +156,8 @@ def bench_enrich(**kwargs: Any) -> None:
 @_options
 @_stream_options
 def bench_stream(**kwargs: Any) -> None:
-    """Streamed throughput (Faust and a plain aiokafka loop), overhead, scaling, latency, RSS."""
+    """Streamed throughput (Faust, a plain aiokafka loop, Quix Streams), overhead, scaling,
+    latency, RSS."""
     _run("stream", **kwargs)
 
 

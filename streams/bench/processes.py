@@ -1,10 +1,11 @@
-"""The processes of a streamed benchmark run: the broker, the workers under test (Faust or
-the plain peer), and how their memory and CPU are sampled."""
+"""The processes of a streamed benchmark run: the broker, the workers under test (Faust, the
+plain aiokafka peer or the Quix Streams peer), and how their memory and CPU are sampled."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -17,7 +18,9 @@ from pathlib import Path
 
 import psutil
 
+from streams.bench import quix_env
 from streams.kafka_local import BrokerConfig, read_pid, start, stop
+from streams.settings import from_env
 from streams.subprocesses import spawn, terminate
 
 logger = logging.getLogger(__name__)
@@ -26,6 +29,8 @@ logger = logging.getLogger(__name__)
 WORKER_COMMANDS = {
     "faust": ["-m", "streams.cli", "worker", "--loglevel", "info"],
     "peer": ["-m", "streams.bench.peer"],
+    # Runs in its own venv (streams.bench.quix_env), created on first use.
+    "quix": ["-m", "streams.bench.quix_peer"],
     # The per-message floor (streams.bench.floor): forwarders with no work of their own.
     "faust-forward": ["-m", "faust", "-A", "streams.bench.forward_faust", "worker", "-l", "warn"],
     "peer-forward": ["-m", "streams.bench.floor"],
@@ -86,7 +91,11 @@ class Worker:
         # pyinstrument writes its session when the worker exits (after SIGTERM); read it with
         # `pyinstrument --load FILE` (add --show-all to see inside Faust and aiokafka).
         profiler = ["-m", "pyinstrument", "-r", "pyisession", "-o", str(profile)] if profile else []
-        process = spawn([*profiler, *WORKER_COMMANDS[kind]], env, log)
+        python = None
+        if kind == "quix":
+            quix = quix_env.ensure(from_env({**os.environ, **env}).cache_root)
+            python, env = str(quix.python), {**env, **quix.env()}
+        process = spawn([*profiler, *WORKER_COMMANDS[kind]], env, log, python)
         return cls(kind, process, log, psutil.Process(process.pid))
 
     def alive(self) -> bool:

@@ -119,6 +119,7 @@ def stream_table(stream: dict[str, Any]) -> Table:
     for column in (
         "mode",
         "articles/s",
+        "/ in-process",
         "runs",
         "worker CPU ms/article",
         "cores: workers",
@@ -133,6 +134,7 @@ def stream_table(stream: dict[str, Any]) -> Table:
     table.add_row(
         "in-process (same chain)",
         _num(inproc["articles_per_s"]),
+        "1",
         " ".join(_num(r, 0) for r in inproc["runs_articles_per_s"]),
         _num(inproc["ms_per_article"], 2),
         "1 process",
@@ -144,15 +146,21 @@ def stream_table(stream: dict[str, Any]) -> Table:
     )
     for name, mode in stream["modes"].items():
         if "error" in mode:
-            table.add_row(name, "failed", mode["error"][:60], *["-"] * 7)
+            table.add_row(name, "failed", "-", mode["error"][:60], *["-"] * 7)
             continue
         runs = mode["runs"]
         cores = _median_cores(runs)
         workers = sum(v for k, v in cores.items() if k.startswith("worker"))
         under = [r["latency_under_load"] for r in runs]
+        ratio = (
+            mode["articles_per_s"] / inproc["articles_per_s"]
+            if mode["articles_per_s"] and inproc["articles_per_s"]
+            else None
+        )
         table.add_row(
             name,
             _num(mode["articles_per_s"]),
+            _num(ratio, 2),
             " ".join(_num(r["articles_per_s"], 0) for r in runs),
             _num(_median([r.get("worker_cpu_ms_per_article", math.nan) for r in runs]), 2),
             _num(workers, 2),
@@ -163,6 +171,8 @@ def stream_table(stream: dict[str, Any]) -> Table:
             " ".join(_num(r) for r in mode["rss_peak_mb"]),
             "loaded" if mode.get("torch_loaded") else "no",
         )
+    if stream.get("quix_unavailable"):
+        table.add_row("quix", "skipped", "-", stream["quix_unavailable"][:60], *["-"] * 7)
     return table
 
 

@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 import psutil
 
-from streams.bench import corpus, floor
+from streams.bench import corpus, floor, quix_env
 from streams.bench.processes import Broker
 from streams.bench.streamed import ModeSpec, run_mode
 
@@ -58,6 +58,7 @@ class Options:
     broker: str | None = None
     workers: tuple[int, ...] = (1, 2)
     peer: bool = True
+    quix: bool = True
     latency_seconds: float = 10.0
     floor_messages: int = 30_000
     camel_fixture: bool = True
@@ -160,8 +161,23 @@ def run_stages(options: Options, progress: Progress) -> dict[str, Any]:
 # --- streamed ------------------------------------------------------------------------------
 
 
+def quix_available(progress: Progress) -> str | None:
+    """Create or reuse the Quix venv; None when it is ready, else why it is skipped."""
+    from streams.settings import get_settings
+
+    root = quix_env.venv_dir(get_settings().cache_root)
+    progress(f"the Quix Streams peer's venv ({quix_env.QUIX_REQUIREMENT}): {root}")
+    try:
+        quix_env.ensure(get_settings().cache_root)
+    except quix_env.QuixUnavailable as exc:
+        progress(f"  skipping the Quix Streams peer: {exc} (--no-quix skips it without trying)")
+        return str(exc)
+    return None
+
+
 def run_stream(options: Options, progress: Progress) -> dict[str, Any]:
-    """Streamed throughput (Faust and the peer loop, 1 and 2 workers), overhead, latency."""
+    """Streamed throughput (Faust, the aiokafka and Quix Streams peers, 1 and 2 workers),
+    overhead, latency."""
     n, repeats = options.articles, options.repeats
     warmup = (0, 35)
     slices = [(warmup[1] + i * n, n) for i in range(repeats)]
@@ -202,6 +218,12 @@ def run_stream(options: Options, progress: Progress) -> dict[str, Any]:
     latency_pool = articles(latency_start, max(n, 200))
     try:
         kinds = ["faust", "peer"] if options.peer else ["faust"]
+        if options.quix:
+            quix_problem = quix_available(progress)
+            if quix_problem is None:
+                kinds.append("quix")
+            else:
+                out["quix_unavailable"] = quix_problem
         for workers in options.workers:
             for kind in kinds:
                 progress(f"streamed: {kind}, {workers} worker(s)")

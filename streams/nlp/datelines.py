@@ -7,7 +7,8 @@ label or filler vocabulary. Relative lines ("منذ 3 ساعات") cannot be res
 reference time, so they are not date lines here.
 
 Offsets are only emitted when the line names a zone, and for a named city the offset comes from
-the tz database for that local date and time (Cairo and Beirut observe summer time).
+the tz database for that local date and time (Cairo and Beirut observe summer time). The
+date forms themselves (month families, Hijri, numeric, yearless) are found by ``date_forms``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,27 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from streams.nlp import lexicon
+from streams.nlp.arabic import normalize_for_match
+from streams.nlp.date_forms import (
+    WHITESPACE,
+    DateCandidate,
+    find_candidates,
+    overlaps,
+    valid_date,
+)
+
 logger = logging.getLogger(__name__)
 
-__all__ = ["DateLine", "is_date_line", "match_date_line", "normalize_for_match", "parse_date_line"]
+__all__ = [
+    "DateFound",
+    "DateLine",
+    "date_in_segment",
+    "is_date_line",
+    "match_date_line",
+    "normalize_for_match",
+    "parse_date_line",
+]
 
 # Longer lines are body text, never a date line; checking this first keeps the common case cheap.
 MAX_DATE_LINE_CHARS = 160
@@ -31,66 +50,16 @@ LabelKind = Literal["published", "updated"]
 
 
 class DateLine(NamedTuple):
-    """A recognised date line: its ISO value and whether it was labelled as an update."""
+    """A recognised date line: its ISO value, whether it was labelled as an update, the Hijri
+    date it also gives (YYYY-MM-DD), and whether its year was written (or given by the Hijri
+    pair). A value without a known year carries ``PLACEHOLDER_YEAR`` until the caller sets it."""
 
     value: str
     kind: LabelKind | None
+    hijri: str | None = None
+    year_known: bool = True
+    year_from_hijri: bool = False
 
-
-def _build_norm_table() -> dict[int, int | None]:
-    table: dict[int, int | None] = {}
-    # Harakat, superscript alef, Quranic marks and tatweel carry no meaning for matching.
-    for cp in (*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)):
-        table[cp] = None
-    table[0x0640] = None
-    # Zero-width and bidi controls survive copy-paste from web pages.
-    for cp in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF):
-        table[cp] = None
-    for ch in "أإآٱ":
-        table[ord(ch)] = ord("ا")
-    table[ord("ى")] = ord("ي")
-    for i in range(10):
-        table[0x0660 + i] = ord("0") + i  # Arabic-Indic
-        table[0x06F0 + i] = ord("0") + i  # Extended (Persian/Urdu)
-    table[0x00A0] = ord(" ")
-    table[0x066B] = ord(".")  # Arabic decimal separator
-    return table
-
-
-_NORM_TABLE = _build_norm_table()
-
-
-def normalize_for_match(text: str) -> str:
-    """Matching form: no diacritics/tatweel/bidi, one alef, ى→ي, ASCII digits, lower case."""
-    return text.translate(_NORM_TABLE).lower()
-
-
-_MONTHS: dict[str, int] = {
-    # Egyptian/Gulf family
-    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6,
-    "يوليو": 7, "يوليه": 7, "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
-    # Levantine/Iraqi family
-    "كانون الثاني": 1, "كانون ثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5,
-    "حزيران": 6, "تموز": 7, "اب": 8, "ايلول": 9, "تشرين الاول": 10, "تشرين اول": 10,
-    "تشرين الثاني": 11, "تشرين ثاني": 11, "كانون الاول": 12, "كانون اول": 12,
-    # Maghrebi family (the rest coincide with the Egyptian names)
-    "جانفي": 1, "فيفري": 2, "افريل": 4, "ماي": 5, "جوان": 6, "جويلية": 7, "جويليه": 7,
-    "اوت": 8,
-    # English
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
-
-_HIJRI_MONTHS: dict[str, int] = {
-    "محرم": 1, "صفر": 2, "ربيع الاول": 3, "ربيع اول": 3, "ربيع الثاني": 4, "ربيع ثاني": 4,
-    "ربيع الاخر": 4, "جمادي الاولي": 5, "جمادي الاول": 5, "جمادي الاخره": 6,
-    "جمادي الاخرة": 6, "جمادي الثانيه": 6, "جمادي الثانية": 6, "جمادي الثاني": 6,
-    "جمادي الاخر": 6, "رجب": 7, "شعبان": 8, "رمضان": 9, "شوال": 10, "ذو القعده": 11,
-    "ذو القعدة": 11, "ذي القعده": 11, "ذي القعدة": 11, "ذو الحجه": 12, "ذو الحجة": 12,
-    "ذي الحجه": 12, "ذي الحجة": 12,
-}  # fmt: skip
 
 # Zone names -> IANA zone ("UTC" for Greenwich, which has no summer time).
 _ZONE_CITIES: dict[str, str] = {
@@ -106,6 +75,10 @@ _ZONE_CITIES: dict[str, str] = {
     "الرباط": "Africa/Casablanca", "المغرب": "Africa/Casablanca", "الخرطوم": "Africa/Khartoum",
     "السودان": "Africa/Khartoum", "صنعاء": "Asia/Aden", "اليمن": "Asia/Aden",
     "ليبيا": "Africa/Tripoli", "نواكشوط": "Africa/Nouakchott", "موريتانيا": "Africa/Nouakchott",
+    "طرابلس": "Africa/Tripoli", "جيبوتي": "Africa/Djibouti", "مقديشو": "Africa/Mogadishu",
+    "الصومال": "Africa/Mogadishu", "موروني": "Indian/Comoro", "القمر": "Indian/Comoro",
+    "عمان": "Asia/Amman",
+    "الدار": "Africa/Casablanca", "ابو": "Asia/Dubai",
     "غرينتش": "UTC", "غرينيتش": "UTC", "جرينتش": "UTC", "جرينيتش": "UTC", "جرينش": "UTC",
 }  # fmt: skip
 
@@ -119,50 +92,20 @@ _ALLOWED_TEXT = (
     # fillers between the parts
     "في بتاريخ يوم الموافق الموافق لـ ل الساعة الساعه ساعة عند على و "
     "م ه هـ ميلادي ميلادية ميلاديه هجري هجرية هجريه ص "
-    "at on the of am pm a p "
+    "at on the of am pm a p le à h "
     # what may be left of a zone phrase
     "توقيت بتوقيت التوقيت حسب المحلي الرسمي المكرمة المكرمه المنورة gmt utc "
     # zone abbreviations that are ambiguous (AST, IST) or not worth a table: accepted, no offset
     "est edt cst cdt pst pdt bst cet cest eet eest ast msk ist jst kst wat cat eat "
 )
-_ALLOWED_WORDS = frozenset(normalize_for_match(w) for w in _ALLOWED_TEXT.split())
-
-_WS = re.compile(r"\s+")
-
-
-def _alternation(names: dict[str, int]) -> str:
-    # Longest first, so "ماي" never pre-empts "مايو"; spaces inside names match any whitespace.
-    keys = sorted(names, key=len, reverse=True)
-    return "|".join(r"\s+".join(map(re.escape, k.split())) for k in keys)
-
-
-_MON = _alternation(_MONTHS)
-_HMON = _alternation(_HIJRI_MONTHS)
-_NB = r"(?![^\W\d_])"  # not followed by a letter
-
-# Month name with an optional equivalent in another family: "كانون الثاني/يناير",
-# "يناير (كانون الثاني)".
-_MONTH_GROUP = rf"(?P<mon>{_MON}){_NB}\.?(?:\s*[/(]\s*(?:{_MON}){_NB}\s*\)?)?"
-
-_ISO_DT = re.compile(
-    r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})[t ](?P<H>\d{2}):(?P<M>\d{2})"
-    r"(?::(?P<S>\d{2})(?:\.\d{1,9})?)?(?P<tz>z|[+-]\d{2}(?::?\d{2})?)?(?![\d:])"
+_ALLOWED_WORDS = frozenset(
+    [
+        *(normalize_for_match(w) for w in _ALLOWED_TEXT.split()),
+        *(normalize_for_match(w) for lang in ("ar", "en", "fr") for w in lexicon.weekdays(lang)),
+    ]
 )
-_YMD = re.compile(r"(?<!\d)(?P<y>\d{4})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
-_DMY_NUM = re.compile(
-    r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"
-)
-_DMY_NAME = re.compile(
-    rf"(?<![\d.])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s,.،]*(?:من\s+)?(?:شهر\s+)?{_MONTH_GROUP}"
-    rf"[\s,.،\-]*(?:عام\s+|سنة\s+|سنه\s+)?(?P<y>\d{{4}})(?!\d)"
-)
-_MDY_NAME = re.compile(
-    rf"(?<![^\W\d_]){_MONTH_GROUP}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[,،]\s*|\s+)(?P<y>\d{{4}})(?!\d)"
-)
-_HIJRI = re.compile(
-    rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<mon>{_HMON}){_NB}[\s,،]*(?P<y>\d{{4}})(?!\d)"
-    r"(?:\s*(?:ه|هجري[ةه]?)(?![^\W\d_]))?"
-)
+
+
 _TIME = re.compile(
     r"(?<![\d:])(?P<H>\d{1,2})[:h](?P<M>\d{2})(?::(?P<S>\d{2}))?(?![\d:])"
     r"(?:\s*(?P<ap>صباحا|مساء|ظهرا|عصرا|ليلا|ص|م|a\.?m\.?|p\.?m\.?)(?![^\W\d_]))?"
@@ -174,36 +117,38 @@ _ZONE_NAMED = re.compile(
     r"(?:(?:ب|حسب\s+)?(?:ال)?توقيت\s+(?P<city>[^\W\d_]+)(?:\s+(?:المكرم[ةه]|المنور[ةه]|المحلي|الرسمي))?)"
     r"|(?P<utc>(?<![^\W\d_])(?:gmt|utc)(?![^\W\d_])|ت\.\s?غ)"
 )
+# An English zone name: in brackets ("(KSA)", "(Mecca time)") or followed by "time" ("UAE
+# time"); bare only as an abbreviation after a time ("9:40 AM KSA"). A bare city name is not
+# taken, so "RIYADH, Nov 3" keeps its city.
+_LATIN_NAMES = "|".join(
+    re.escape(n).replace(r"\ ", r"\s+") for n in sorted(lexicon.zone_names(), key=len, reverse=True)
+)
+_ZONE_LATIN = re.compile(
+    rf"\(\s*(?P<bracketed>{_LATIN_NAMES})(?:\s+(?:standard\s+)?time)?\s*\)"
+    rf"|(?<![^\W\d_])(?P<timed>{_LATIN_NAMES})\s+(?:standard\s+)?time(?![^\W\d_])"
+    rf"|(?<=[\d.mM])\s*(?P<abbr>ksa|uae)(?![^\W\d_])"
+)
 _LABELS = re.compile(
-    r"(?<![^\W\d_])(?:(?P<upd>اخر\s+تحديث|تاريخ\s+التحديث|تم\s+التحديث|اخر\s+تعديل|محدث|تحديث|"
+    r"(?<![^\W\d_])(?:(?P<upd>modifi[ée](?:\s+le)?|mis\s+[àa]\s+jour(?:\s+le)?|اخر\s+تحديث|تاريخ\s+التحديث|تم\s+التحديث|اخر\s+تعديل|محدث|تحديث|"
     r"last\s+updated|last\s+modified|updated(?:\s+on)?)"
-    r"|(?P<pub>تاريخ\s+النشر|نشر\s+بتاريخ|نشر\s+في|نشر|منشور|تاريخ\s+الخبر|التاريخ|"
-    r"published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|date))(?![^\W\d_])"
+    r"|(?P<pub>تاريخ\s+النشر|نشرت?\s+بتاريخ|نشرت?\s+في|نشرت?|منشور|تاريخ\s+الخبر|التاريخ|"
+    r"published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|date|publi[ée](?:\s+le)?"
+    r"|mis\s+en\s+ligne(?:\s+le)?))(?![^\W\d_])"
 )
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _HAS_DIGIT = re.compile(r"\d")
-_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
-class _Candidate(NamedTuple):
-    start: int
-    end: int
-    day: date
-    hijri: bool
-    # Time and zone carried by the date itself (ISO datetimes).
-    iso_time: tuple[int, int, int] | None
-    iso_tz: str | None
+class DateFound(NamedTuple):
+    """The date part of a dateline segment: Gregorian day (None when the year is missing),
+    month and day, the Hijri date when one was written, and the words left around it."""
 
-
-def _valid_date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _gregorian_year_ok(y: int) -> bool:
-    return 1900 <= y <= 2100
+    day: date | None
+    month_day: tuple[int, int]
+    hijri: tuple[int, int, int] | None
+    time: str | None  # "THH:MM:SS" with an offset when the segment gives a time
+    leftover: list[str]
+    year_from_hijri: bool
 
 
 @lru_cache(maxsize=64)
@@ -213,67 +158,6 @@ def _zone(name: str) -> ZoneInfo | None:
     except (ZoneInfoNotFoundError, ValueError):
         logger.warning("time zone %s is not available", name)
         return None
-
-
-def _hijri_to_gregorian(y: int, m: int, d: int) -> date | None:
-    try:
-        from hijridate import Hijri  # Umm al-Qura tables; shipped with dateparser[calendars]
-    except ImportError:  # pragma: no cover - dependency of the project
-        return None
-    try:
-        g = Hijri(y, m, d).to_gregorian()
-    except (ValueError, OverflowError):
-        return None
-    return date(g.year, g.month, g.day)
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
-def _find_candidates(s: str) -> tuple[list[_Candidate], list[tuple[int, int]]]:
-    """Gregorian and Hijri dates in ``s`` (no overlaps), and spans of unusable numeric dates."""
-    found: list[_Candidate] = []
-    taken: list[tuple[int, int]] = []
-
-    for m in _ISO_DT.finditer(s):
-        day = _valid_date(int(m["y"]), int(m["m"]), int(m["d"]))
-        hh, mm, ss = int(m["H"]), int(m["M"]), int(m["S"] or 0)
-        if day is None or hh > 23 or mm > 59 or ss > 59 or not _gregorian_year_ok(day.year):
-            continue
-        tz = m["tz"]
-        found.append(_Candidate(m.start(), m.end(), day, False, (hh, mm, ss), tz))
-        taken.append(m.span())
-
-    for rx in (_DMY_NAME, _MDY_NAME, _YMD, _DMY_NUM, _HIJRI):
-        for m in rx.finditer(s):
-            if _overlaps(taken, m.start(), m.end()):
-                continue
-            y, d = int(m["y"]), int(m["d"])
-            hijri = rx is _HIJRI
-            if hijri:
-                mon = _HIJRI_MONTHS[_WS.sub(" ", m["mon"])]
-                day = _hijri_to_gregorian(y, mon, d) if 1 <= d <= 30 else None
-            elif "mon" in m.re.groupindex:
-                mon = _MONTHS[_WS.sub(" ", m["mon"])]
-                day = _valid_date(y, mon, d) if _gregorian_year_ok(y) else None
-            else:
-                mon = int(m["m"])
-                if 1300 <= y <= 1600:
-                    # A numeric Hijri date ("14/9/1445 هـ"): part of the line, not convertible
-                    # without knowing it is Hijri, so it only stops the line being rejected.
-                    taken.append(m.span())
-                    continue
-                day = _valid_date(y, mon, d) if _gregorian_year_ok(y) else None
-                if day is None and rx is _DMY_NUM and _gregorian_year_ok(y):
-                    # Only when day-first is impossible (e.g. 05/27/2024) read it month-first.
-                    day = _valid_date(y, d, mon)
-            if day is None:
-                continue
-            found.append(_Candidate(m.start(), m.end(), day, hijri, None, None))
-            taken.append(m.span())
-    found.sort(key=lambda c: c.start)
-    return found, taken
 
 
 def _offset_str(delta: timedelta) -> str:
@@ -293,6 +177,135 @@ def _iso_tz(tz: str) -> str | None:
     return f"{tz[0]}{hh:02d}:{mm:02d}"
 
 
+class _Scan(NamedTuple):
+    text: str
+    candidates: list[DateCandidate]
+    labels: list[tuple[int, int, LabelKind]]
+    times: list[re.Match[str]]
+    zones: list[re.Match[str]]
+    leftover: list[str]  # words that are no date part, label, weekday, time, zone or filler
+
+
+# Moroccan "فاتح محرم" / "لفاتح يناير": the first day of the month.
+# A newspaper's issue number printed with its date line ("العدد 13215 - الاثنين ...").
+_ISSUE_NUMBER = re.compile(r"(?<![^\W\d_])(?:العدد|issue|no\.)\s*\d+")
+_FIRST_DAY = re.compile(r"(?<![^\W\d_])ل?فاتح\s+")
+# "Updated 2 hours ago" / "آخر تحديث: منذ ساعتين" after the publication date: a relative
+# update stamp cannot be resolved here and says nothing about the publication day.
+_RELATIVE_UPDATE = re.compile(
+    r"(?<![^\W\d_])(?:last\s+)?(?:updated|modifi[ée])\s*:?\s*(?:\d+|an?|one)\s+"
+    r"(?:min(?:ute)?s?|hours?|hrs?|days?|heures?|jours?)\s+ago"
+    r"|(?:il\s+y\s+a|depuis)\s+\d+\s+(?:min(?:ute)?s?|heures?|jours?)"
+    r"|(?:اخر\s+)?(?:تحديث|تم\s+التحديث)\s*:?\s*منذ\s+\S+(?:\s+(?:ساع[ةه]|ساعات|دقيق[ةه]|دقائق|يوم|ايام))?"
+)
+
+
+def _scan(line: str, *, yearless: bool) -> _Scan | None:
+    s = WHITESPACE.sub(" ", normalize_for_match(line)).strip()
+    if "فاتح" in s:
+        s = _FIRST_DAY.sub("1 ", s)
+    s = _ISSUE_NUMBER.sub(" ", s)
+    s = _RELATIVE_UPDATE.sub(" ", s)
+    candidates, date_spans = find_candidates(s, yearless=yearless)
+    if not candidates:
+        return None
+    removed: list[tuple[int, int]] = list(date_spans)
+    labels: list[tuple[int, int, LabelKind]] = []
+    for m in _LABELS.finditer(s):
+        if overlaps(removed, m.start(), m.end()):
+            continue
+        labels.append((m.start(), m.end(), "updated" if m["upd"] else "published"))
+        removed.append(m.span())
+    times = [m for m in _TIME.finditer(s) if not overlaps(removed, m.start(), m.end())]
+    removed.extend(m.span() for m in times)
+    zones = [
+        m
+        for rx in (_ZONE_OFFSET, _ZONE_NAMED, _ZONE_LATIN)
+        for m in rx.finditer(s)
+        if not overlaps(removed, m.start(), m.end())
+    ]
+    removed.extend(m.span() for m in zones)
+    residue = list(s)
+    for a, b in removed:
+        residue[a:b] = " " * (b - a)
+    leftover = [w for w in _WORD.findall("".join(residue)) if w not in _ALLOWED_WORDS]
+    return _Scan(s, candidates, labels, times, zones, leftover)
+
+
+def _choose(scan: _Scan) -> tuple[DateCandidate, LabelKind | None]:
+    def kind_of(c: DateCandidate) -> LabelKind | None:
+        kind: LabelKind | None = None
+        for a, _b, k in scan.labels:
+            if a < c.start:
+                kind = k
+        return kind
+
+    pool = [c for c in scan.candidates if c.hijri is None] or scan.candidates
+    kinds = [kind_of(c) for c in pool]
+    chosen_i = next((i for i, k in enumerate(kinds) if k == "published"), None)
+    if chosen_i is None:
+        chosen_i = next((i for i, k in enumerate(kinds) if k is None), 0)
+    return pool[chosen_i], kinds[chosen_i]
+
+
+def _hijri_of(scan: _Scan) -> tuple[tuple[int, int, int], date] | None:
+    for c in scan.candidates:
+        if c.hijri is not None and c.day is not None:
+            return c.hijri, c.day
+    return None
+
+
+def _year_from_hijri(month_day: tuple[int, int], hijri_day: date) -> int | None:
+    """The year that puts a yearless Gregorian day next to its Hijri pair (within days)."""
+    for year in (hijri_day.year, hijri_day.year - 1, hijri_day.year + 1):
+        day = valid_date(year, *month_day)
+        if day is not None and abs((day - hijri_day).days) <= 3:
+            return year
+    return None
+
+
+def _complete(scan: _Scan, chosen: DateCandidate) -> tuple[DateCandidate, bool]:
+    """A yearless candidate with the year of its Hijri pair, if one was written."""
+    if chosen.day is not None or chosen.month_day is None:
+        return chosen, False
+    pair = _hijri_of(scan)
+    year = _year_from_hijri(chosen.month_day, pair[1]) if pair else None
+    if year is None:
+        return chosen, False
+    return chosen._replace(day=date(year, *chosen.month_day)), True
+
+
+def _hijri_iso(scan: _Scan) -> str | None:
+    pair = _hijri_of(scan)
+    if pair is None:
+        return None
+    y, m, d = pair[0]
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _bounds(scan: _Scan, chosen: DateCandidate) -> tuple[int, int]:
+    """The chosen date's own stretch of the line: between the labels around it."""
+    lo = max((a for a, _b, _k in scan.labels if a < chosen.start), default=0)
+    hi = min((a for a, _b, _k in scan.labels if a > chosen.start), default=len(scan.text))
+    return lo, hi
+
+
+# A yearless date is rendered in this leap year and given its real year by the caller.
+PLACEHOLDER_YEAR = 2024
+
+
+def _value(scan: _Scan, chosen: DateCandidate) -> tuple[str, bool, bool]:
+    """ISO value of the chosen date, whether its year is known, and whether the Hijri pair
+    gave it."""
+    chosen, from_hijri = _complete(scan, chosen)
+    year_known = chosen.day is not None
+    if chosen.day is None:
+        assert chosen.month_day is not None
+        chosen = chosen._replace(day=date(PLACEHOLDER_YEAR, *chosen.month_day))
+    lo, hi = _bounds(scan, chosen)
+    return _render(chosen, lo, hi, scan.times, scan.zones), year_known, from_hijri
+
+
 def _analyse(line: str) -> DateLine | None:
     if (
         not line
@@ -301,60 +314,44 @@ def _analyse(line: str) -> DateLine | None:
         or not _HAS_DIGIT.search(line)
     ):
         return None
-    s = _WS.sub(" ", normalize_for_match(line)).strip()
-    if _YEAR.search(s) is None:
-        return None  # every accepted shape carries a four-digit year
-    candidates, date_spans = _find_candidates(s)
-    if not candidates:
+    scan = _scan(line, yearless=True)
+    if scan is None or scan.leftover:
         return None
+    chosen, kind = _choose(scan)
+    value, year_known, from_hijri = _value(scan, chosen)
+    if not year_known and kind is None:
+        # "14 مارس" alone is a body fragment as often as a date line; a label makes it one.
+        return None
+    return DateLine(value, kind, _hijri_iso(scan), year_known, from_hijri)
 
-    removed: list[tuple[int, int]] = list(date_spans)
-    labels: list[tuple[int, int, LabelKind]] = []
-    for m in _LABELS.finditer(s):
-        if _overlaps(removed, m.start(), m.end()):
-            continue
-        labels.append((m.start(), m.end(), "updated" if m["upd"] else "published"))
-        removed.append(m.span())
-    times = [m for m in _TIME.finditer(s) if not _overlaps(removed, m.start(), m.end())]
-    removed.extend(m.span() for m in times)
-    zones = [
-        m
-        for rx in (_ZONE_OFFSET, _ZONE_NAMED)
-        for m in rx.finditer(s)
-        if not _overlaps(removed, m.start(), m.end())
-    ]
-    removed.extend(m.span() for m in zones)
 
-    residue = list(s)
-    for a, b in removed:
-        residue[a:b] = " " * (b - a)
-    for word in _WORD.findall("".join(residue)):
-        if word not in _ALLOWED_WORDS:
-            return None
-
-    def kind_of(c: _Candidate) -> LabelKind | None:
-        kind: LabelKind | None = None
-        for a, _b, k in labels:
-            if a < c.start:
-                kind = k
-        return kind
-
-    pool = [c for c in candidates if not c.hijri] or candidates
-    kinds = [kind_of(c) for c in pool]
-    chosen_i = next((i for i, k in enumerate(kinds) if k == "published"), None)
-    if chosen_i is None:
-        chosen_i = next((i for i, k in enumerate(kinds) if k is None), 0)
-    chosen, kind = pool[chosen_i], kinds[chosen_i]
-
-    # The chosen date's own stretch of the line: between the labels around it.
-    lo = max((a for a, _b, _k in labels if a < chosen.start), default=0)
-    hi = min((a for a, _b, _k in labels if a > chosen.start), default=len(s))
-    return DateLine(_render(chosen, lo, hi, times, zones), kind)
+def date_in_segment(segment: str) -> DateFound | None:
+    """The date of a dateline segment ("الرياض 14 مارس 2025", "RIYADH, Nov 3"), yearless
+    allowed, with the words around it that are not date vocabulary (the city)."""
+    if len(segment) > MAX_DATE_LINE_CHARS or not _HAS_DIGIT.search(segment):
+        return None
+    scan = _scan(segment, yearless=True)
+    if scan is None:
+        return None
+    chosen, _kind = _choose(scan)
+    value, year_known, from_hijri = _value(scan, chosen)
+    day = date.fromisoformat(value[:10])
+    time = value[10:] or None
+    pair = _hijri_of(scan)
+    return DateFound(
+        day if year_known else None,
+        (day.month, day.day),
+        pair[0] if pair else None,
+        time,
+        scan.leftover,
+        from_hijri,
+    )
 
 
 def _render(
-    c: _Candidate, lo: int, hi: int, times: list[re.Match[str]], zones: list[re.Match[str]]
+    c: DateCandidate, lo: int, hi: int, times: list[re.Match[str]], zones: list[re.Match[str]]
 ) -> str:
+    assert c.day is not None
     day_iso = c.day.isoformat()
     hms = c.iso_time
     if hms is None:
@@ -386,10 +383,13 @@ def _render(
         if oh > 14 or om > 59:
             return stamp
         return f"{stamp}{zone['sign']}{oh:02d}:{om:02d}"
-    if zone["utc"]:
+    if zone.re is _ZONE_LATIN:
+        latin = zone["bracketed"] or zone["timed"] or zone["abbr"]
+        name = lexicon.zone_names().get(WHITESPACE.sub(" ", latin))
+    elif zone["utc"]:
         return stamp + "+00:00"
-    city = zone["city"]
-    name = _ZONE_CITIES.get(city)
+    else:
+        name = _ZONE_CITIES.get(zone["city"])
     if name is None:
         return stamp  # a zone we cannot place: no offset rather than a guessed one
     if name == "UTC":
@@ -409,9 +409,10 @@ def match_date_line(line: str) -> DateLine | None:
 def parse_date_line(line: str) -> str | None:
     """ISO 8601 date (or datetime, when the line gives a time) of a date line, else None."""
     found = _analyse(line)
-    return found.value if found else None
+    return found.value if found and found.year_known else None
 
 
 def is_date_line(line: str) -> bool:
     """True for a short line that consists of a resolvable date and its label/weekday/time/zone."""
-    return _analyse(line) is not None
+    found = _analyse(line)
+    return found is not None and found.year_known

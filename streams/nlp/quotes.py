@@ -1,5 +1,9 @@
 """Who said what: reported speech in Arabic news.
 
+Colon form: "NAME: «…»" / 'NAME: "…"' with no verb, at a line's or sentence's start (or
+after a live entry's time), and a French or English sentence quoting in Arabic ("le ministre a
+affirmé : « … »", "the minister said: “…”"), whose speaker stands before the verb.
+
 Forward form: a reporting verb (قال، أوضح، أكد، ... with و and feminine forms), a named
 speaker, an optional aside ("- في بيان -", "، خلال اللقاء،", "في تصريح صحفي", "إلى"), then
 إن/أن/بأن (bare or with a pronoun suffix) or ":" or an opening quotation mark, then what was
@@ -246,6 +250,76 @@ class _Finder:
         return self.quote(text[speaker_start:speaker_end], opener + 1, closer_pos)
 
 
+# "NAME: «…»" with no reporting verb (headlines, live entries, interview copy), and the
+# speaker of a French or English sentence quoting Arabic ("le ministre a affirmé : « … »").
+_COLON_OPENER = re.compile(r"[ \t]*:[ \t]*([«“\"])")
+_LIVE_PREFIX = re.compile(r"^\d{1,2}[:.]\d{2}[ \t]*(?:[-–—|][ \t]*)?")
+_SENTENCE_BREAK = re.compile(r"[.!?؟][ \t]+")
+_LATIN_VERB = re.compile(
+    r"[ \t]+(?:a|avait|ont)[ \t]+(?:affirmé|déclaré|dit|indiqué|souligné|ajouté|précisé|estimé"
+    r"|assuré|expliqué|lancé|martelé|répondu|rappelé)$"
+    r"|[ \t]+(?:said|says|added|stressed|declared|noted|told[ \t]+\w+|wrote|insisted)$",
+    re.IGNORECASE,
+)
+_LATIN_PRONOUNS = frozenset(("il", "elle", "ils", "elles", "on", "he", "she", "they", "it", "we"))
+# Labels that take a colon and a quoted name: a dateline's outlet ("الشارقة: «الخليج»"), a
+# source or a flash, never a speaker.
+_NOT_SPEAKERS = frozenset(
+    _key(w) for w in ("المصدر", "عاجل", "تحديث", "خاص", "الوسوم", "source", "breaking", "update")
+)
+_MIN_COLON_QUOTE_WORDS = 3
+_QUOTE_END = frozenset(".,،؛;!?؟)\n")
+
+
+def _colon_speaker(text: str, line_start: int, colon: int) -> str | None:
+    head = text[line_start:colon]
+    live = _LIVE_PREFIX.match(head)
+    start = live.end() if live else 0
+    for brk in _SENTENCE_BREAK.finditer(head):
+        start = max(start, brk.end())
+    segment = head[start:].strip()
+    latin = _LATIN_VERB.search(segment)
+    if latin is not None:
+        # The speaker is what stands between the last comma and the verb.
+        segment = re.split(r"[,،][ \t]*", segment[: latin.start()])[-1].strip()
+        if segment.lower() in _LATIN_PRONOUNS:
+            return None
+    words = segment.split()
+    if not words or len(words) > _MAX_SPEAKER_WORDS or any(ch.isdigit() for ch in segment):
+        return None
+    first = _key(words[0])
+    if first in _VERB_KEYS or first in _PRONOUN_LIKE or first in _NOT_SPEAKERS:
+        return None
+    if any(ch in segment for ch in '«»“”"()'):
+        return None
+    return segment
+
+
+def _colon_quotes(finder: _Finder) -> list[Quote]:
+    text = finder.text
+    quotes: list[Quote] = []
+    for m in _COLON_OPENER.finditer(text):
+        line_start, line_end = finder.line_bounds(m.start())
+        speaker = _colon_speaker(text, line_start, m.start())
+        if speaker is None:
+            continue
+        opener = m.start(1)
+        closer = _OPENERS[text[opener]]
+        close = text.find(closer, opener + 1, min(line_end, opener + 1 + _MAX_QUOTE_CHARS))
+        if close < 0:
+            continue
+        # «الخليج» اعتمدت …: a quoted name running into the sentence is no quotation.
+        rest = text[close + 1 : line_end].lstrip(" \t")
+        if rest and rest[0] not in _QUOTE_END:
+            continue
+        if len(text[opener + 1 : close].split()) < _MIN_COLON_QUOTE_WORDS:
+            continue
+        quote = finder.quote(speaker, opener + 1, close)
+        if quote is not None:
+            quotes.append(quote)
+    return quotes
+
+
 def _collect(found: dict[tuple[int, int], Quote], quote: Quote | None) -> None:
     if quote is not None:
         found.setdefault((quote["start"], quote["end"]), quote)
@@ -263,4 +337,7 @@ def find_quotes(text: str) -> list[Quote]:
             verb_end = verb_ends.get(closing.end(), -1)
             if verb_end >= 0:
                 _collect(found, finder.reversed(closing.start(1), verb_end))
+    # After the verb-led forms, so "وأضاف الطراونة: «…»" keeps the speaker they give.
+    for quote in _colon_quotes(finder):
+        _collect(found, quote)
     return [found[key] for key in sorted(found)]

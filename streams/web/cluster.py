@@ -20,6 +20,7 @@ from faust.types import TP
 from yarl import URL
 
 from .. import monitor
+from . import readiness, security
 
 if TYPE_CHECKING:
     from ..app import StreamsApp
@@ -98,38 +99,121 @@ def _input_topics(app: StreamsApp) -> set[str]:
     return {topic for agent in app.agents.values() for topic in agent.channel.topics}
 
 
-def health(app: StreamsApp) -> tuple[bool, list[str], dict[str, list[int]]]:
-    """(ready, reasons it is not, assigned input partitions by topic)."""
-    reasons: list[str] = []
-    assigned: dict[str, list[int]] = {}
+def _kafka_consumer(app: StreamsApp) -> Any:
+    """aiokafka's consumer inside Faust's consumer thread (None before it starts)."""
+    try:
+        return app.consumer._thread._consumer  # type: ignore[attr-defined]
+    except Exception:
+        return None
+
+
+def _subscription(app: StreamsApp) -> set[str] | None:
+    """The topics the Kafka consumer is subscribed to (None when it cannot say yet)."""
+    consumer = _kafka_consumer(app)
+    try:
+        return set(consumer.subscription()) if consumer is not None else None
+    except Exception:
+        return None
+
+
+def _agent_state(app: StreamsApp, agent: Any) -> str:
+    actors = list(agent._actors)  # Faust keeps no public list of an agent's actors
+    if agent.state == "crashed" or any(actor.state == "crashed" for actor in actors):
+        return "crashed"
+    if not app.should_stop and (
+        agent.state in ("stopping", "shutdown")
+        or any(actor.state in ("stopping", "shutdown") for actor in actors)
+    ):
+        return "stopped"
+    if agent.state == "init" or not actors:
+        return "starting"
+    return "running"
+
+
+def _agent_facts(app: StreamsApp, assignment: set[TP]) -> list[readiness.AgentFacts]:
+    subscribed = _subscription(app)
+    facts = []
+    for name, agent in sorted(app.agents.items()):
+        topics = sorted(agent.channel.topics)
+        short = name.rsplit(".", 1)[-1]
+        facts.append(
+            readiness.AgentFacts(
+                name=short,
+                topics=topics,
+                state=_agent_state(app, agent),
+                subscribed=None if subscribed is None else all(t in subscribed for t in topics),
+                partitions=sorted(tp.partition for tp in assignment if tp.topic in topics),
+                crash=app.wiring.crashes.of(short),
+            )
+        )
+    return facts
+
+
+def _group_assignment(app: StreamsApp) -> dict[str, set[int]] | None:
+    """Topic -> partitions held by some member, from the last assignment (all members')."""
+    try:
+        distribution = app.assignor.external_topic_distribution  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    held: dict[str, set[int]] = {}
+    for topics in distribution.values():
+        for topic, partitions in topics.items():
+            held.setdefault(topic, set()).update(int(p) for p in partitions)
+    return held
+
+
+def _topic_partitions(app: StreamsApp, topics: set[str]) -> dict[str, int | None]:
+    """Partition count of each topic in the consumer's cluster metadata (None: not in it)."""
+    consumer = _kafka_consumer(app)
+    out: dict[str, int | None] = {}
+    for topic in topics:
+        try:
+            partitions = consumer.partitions_for_topic(topic) if consumer is not None else None
+        except Exception:
+            partitions = None
+        out[topic] = len(partitions) if partitions else None
+    return out
+
+
+def readiness_now(app: StreamsApp) -> tuple[readiness.Readiness, dict[str, list[int]]]:
+    """This worker's readiness, and its assigned input partitions by topic."""
     try:
         assignment: set[TP] = set(app.consumer.assignment())
     except Exception:
         assignment = set()
     inputs = _input_topics(app)
+    assigned: dict[str, list[int]] = {}
     for tp in sorted(assignment):
         if tp.topic in inputs:
             assigned.setdefault(tp.topic, []).append(tp.partition)
-    if not assigned:
-        reasons.append("no input partitions assigned to this worker yet")
-    if app.rebalancing:
-        reasons.append("the consumer group is rebalancing")
     recovery = app.tables.recovery  # type: ignore[attr-defined]  # TableManager, not the ABC
-    if recovery.in_recovery or not recovery.completed.is_set():
-        reasons.append("table recovery is not complete")
-    return not reasons, reasons, assigned
+    state = readiness.assess(
+        _agent_facts(app, assignment),
+        _topic_partitions(app, inputs),
+        _group_assignment(app),
+        rebalancing=bool(app.rebalancing),
+        recovered=not recovery.in_recovery and recovery.completed.is_set(),
+    )
+    return state, assigned
+
+
+def health(app: StreamsApp) -> tuple[bool, list[str], dict[str, list[int]]]:
+    """(ready, reasons it is not, assigned input partitions by topic)."""
+    state, assigned = readiness_now(app)
+    return state.ready, state.reasons, assigned
 
 
 def local_report(app: StreamsApp) -> dict[str, Any]:
     """This worker's copy of every monitoring table (all keys: the merge sorts copies out)."""
-    ready, reasons, assigned = health(app)
+    state, assigned = readiness_now(app)
     tables = app.wiring.tables
     return {
         "url": own_url(app),
         "time": time.time(),
-        "ready": ready,
-        "reasons": reasons,
+        "ready": state.ready,
+        "reasons": state.reasons,
         "assigned": assigned,
+        "agents": state.agents,
         "active": {name: sorted(active_partitions(app, name)) for name in tables},
         "tables": {name: {str(k): v for k, v in table.items()} for name, table in tables.items()},
         # Events the tables cannot hold (streams.hop): summed over the workers by /stats.
@@ -151,7 +235,12 @@ class Gathered:
 
 
 async def fetch_json(app: StreamsApp, url: str, timeout: float = PEER_TIMEOUT) -> tuple[int, Any]:
-    async with app.http_client.get(url, timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+    async with app.http_client.get(
+        url,
+        timeout=aiohttp.ClientTimeout(total=timeout),
+        # Every worker of a pipeline has the same token.
+        headers=security.auth_headers(app.wiring.settings.token),
+    ) as response:
         return response.status, await response.json(content_type=None)
 
 
@@ -162,15 +251,24 @@ async def _peer_report(app: StreamsApp, url: str) -> dict[str, Any]:
     return dict(body)
 
 
+def _worker_entry(url: str, report: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "url": url,
+        "ok": True,
+        "ready": report.get("ready"),
+        "reasons": report.get("reasons", []),
+        "assigned": report.get("assigned", {}),
+        "agents": report.get("agents", {}),
+    }
+
+
 async def gather(app: StreamsApp) -> Gathered:
     """Every worker's local report; a worker that does not answer is listed with the error."""
     urls = member_urls(app)
     out = Gathered()
     mine = local_report(app)
     out.reports.append(mine)
-    out.workers.append(
-        {"url": urls[0], "ok": True, "ready": mine["ready"], "assigned": mine["assigned"]}
-    )
+    out.workers.append(_worker_entry(urls[0], mine))
     results = await asyncio.gather(
         *(_peer_report(app, url) for url in urls[1:]), return_exceptions=True
     )
@@ -180,14 +278,7 @@ async def gather(app: StreamsApp) -> Gathered:
             out.workers.append({"url": url, "ok": False, "error": repr(result)})
             continue
         out.reports.append(result)
-        out.workers.append(
-            {
-                "url": url,
-                "ok": True,
-                "ready": result.get("ready"),
-                "assigned": result.get("assigned", {}),
-            }
-        )
+        out.workers.append(_worker_entry(url, result))
     return out
 
 

@@ -59,6 +59,40 @@ def _lag_family(app: StreamsApp) -> GaugeMetricFamily:
     return family
 
 
+def _readiness_families(app: StreamsApp) -> Iterator[Metric]:
+    """Readiness, and per agent: its partitions here, whether it runs, how often it crashed;
+    per input topic: partitions no member of the group holds (a stalled topic shows here)."""
+    state, _ = cluster.readiness_now(app)
+    yield GaugeMetricFamily(f"{PREFIX}_ready", "1 when /health answers 200", value=int(state.ready))
+    partitions = GaugeMetricFamily(
+        f"{PREFIX}_agent_partitions",
+        "Input partitions this worker holds for the agent (0: it receives nothing)",
+        labels=["agent"],
+    )
+    running = GaugeMetricFamily(
+        f"{PREFIX}_agent_running",
+        "1 while the agent runs; 0 when crashed, restarting, stopped or not started",
+        labels=["agent"],
+    )
+    crashes = CounterMetricFamily(
+        f"{PREFIX}_agent_crashes",
+        "Times the agent crashed and was restarted by Faust's supervisor",
+        labels=["agent"],
+    )
+    unassigned = GaugeMetricFamily(
+        f"{PREFIX}_input_partitions_unassigned",
+        "Partitions of an input topic assigned to no member of the group",
+        labels=["topic"],
+    )
+    for name, agent in sorted(state.agents.items()):
+        partitions.add_metric([name], len(agent["partitions"]))
+        running.add_metric([name], int(agent["state"] == "running"))
+        crashes.add_metric([name], agent["crashes"])
+        for topic in agent["topics"]:
+            unassigned.add_metric([topic], len(state.unassigned.get(topic, [])))
+    yield from (partitions, running, crashes, unassigned)
+
+
 class StreamsCollector(Collector):
     """Reads the monitoring tables at scrape time (no second copy of the counters)."""
 
@@ -106,8 +140,7 @@ class StreamsCollector(Collector):
                 )
         yield from (stage_runs, events, dead, enriched, duplicates, latency)
         yield _lag_family(self.app)
-        ready, _, _ = cluster.health(self.app)
-        yield GaugeMetricFamily(f"{PREFIX}_ready", "1 when /health answers 200", value=int(ready))
+        yield from _readiness_families(self.app)
         yield from self._hop_counters()
 
     def _hop_counters(self) -> Iterator[Metric]:

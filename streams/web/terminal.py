@@ -26,6 +26,8 @@ from rich.pretty import Pretty
 from rich.table import Table
 from rich.text import Text
 
+from .security import auth_headers
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 10.0
@@ -47,10 +49,12 @@ def endpoint(base: str, name: str | None, key: str | None) -> str:
     return f"{path}?{urllib.parse.urlencode({'key': key})}" if key is not None else path
 
 
-def fetch(url: str, timeout: float = TIMEOUT) -> Any:
-    """The JSON document at ``url``; NoWorker when nothing answers, TablesError on an error."""
+def fetch(url: str, timeout: float = TIMEOUT, token: str | None = None) -> Any:
+    """The JSON document at ``url``; NoWorker when nothing answers, TablesError on an error.
+    ``token``: the workers' STREAMS_WEB_TOKEN, when they have one."""
+    request = urllib.request.Request(url, headers=auth_headers(token))
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return orjson.loads(response.read())
     except urllib.error.HTTPError as exc:
         try:
@@ -222,13 +226,14 @@ def show(
     as_json: bool = False,
     interval: float = 2.0,
     console: Console | None = None,
+    token: str | None = None,
 ) -> int:
     """Print (or keep refreshing) one view; returns the exit status."""
     console = console or Console()
     url = endpoint(base, name, key)
     if not watch:
         try:
-            document = fetch(url)
+            document = fetch(url, token=token)
         except (NoWorker, TablesError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}")
             return 1
@@ -237,12 +242,13 @@ def show(
         else:
             console.print(render(document, name, key))
         return 0
-    return _watch(url, name, key, as_json=as_json, interval=interval, console=console)
+    return _watch(url, name, key, as_json=as_json, interval=interval, console=console,
+                  token=token)
 
 
 def _watch(
     url: str, name: str | None, key: str | None, *, as_json: bool, interval: float,
-    console: Console,
+    console: Console, token: str | None,
 ) -> int:
     from rich.live import Live
 
@@ -250,7 +256,7 @@ def _watch(
         if as_json:
             while True:
                 try:
-                    sys.stdout.write(orjson.dumps(fetch(url)).decode() + "\n")
+                    sys.stdout.write(orjson.dumps(fetch(url, token=token)).decode() + "\n")
                 except (NoWorker, TablesError) as exc:
                     sys.stdout.write(orjson.dumps({"error": str(exc)}).decode() + "\n")
                 sys.stdout.flush()
@@ -258,19 +264,21 @@ def _watch(
         if not console.is_terminal:
             # Piped or logged: one view after another (Live would only print on exit).
             while True:
-                console.print(_current(url, name, key, interval))
+                console.print(_current(url, name, key, interval, token))
                 console.rule(style="dim")
                 time.sleep(interval)
         with Live(console=console, auto_refresh=False) as live:
             while True:
-                live.update(_current(url, name, key, interval), refresh=True)
+                live.update(_current(url, name, key, interval, token), refresh=True)
                 time.sleep(interval)
     except KeyboardInterrupt:
         return 0
 
 
-def _current(url: str, name: str | None, key: str | None, interval: float) -> RenderableType:
+def _current(
+    url: str, name: str | None, key: str | None, interval: float, token: str | None
+) -> RenderableType:
     try:
-        return render(fetch(url), name, key)
+        return render(fetch(url, token=token), name, key)
     except (NoWorker, TablesError) as exc:
         return Text(f"{exc} (retrying every {interval:g}s)", style="red")

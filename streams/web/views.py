@@ -1,8 +1,10 @@
 """The worker's HTTP views, registered on an app's web server by :func:`register`.
 
-``/health``, ``/stats`` (totals over all workers), ``/stats/local`` (this worker's copies, for
-the others), ``/tables``, ``/tables/{name}[?key=K]`` (a key is answered by the worker that
-holds its partition), ``/dashboard`` and its assets, and ``/metrics`` (see :mod:`.metrics`).
+``/health`` (= ``/health/ready``), ``/health/live``, ``/stats`` (totals over all workers),
+``/stats/local`` (this worker's copies, for the others), ``/tables``,
+``/tables/{name}[?key=K]`` (a key is answered by the worker that holds its partition),
+``/dashboard`` and its assets, and ``/metrics`` (see :mod:`.metrics`). Every route but
+``/health*`` needs the bearer token when ``STREAMS_WEB_TOKEN`` is set (:mod:`.security`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from yarl import URL
 
 from .. import monitor
 from ..stages import stage_names
-from . import cluster
+from . import cluster, security
 
 if TYPE_CHECKING:
     from ..app import StreamsApp
@@ -52,17 +54,42 @@ def _error(view: View, status: int, message: str, **extra: object) -> Response:
     )
 
 
-async def health(self: View, request: Request) -> Response:
-    """200 once this worker has input partitions and its tables are recovered, else 503."""
-    ready, reasons, assigned = cluster.health(_app(self))
-    return self.json(
+def _readiness(view: View) -> Response:
+    app = _app(view)
+    state, assigned = cluster.readiness_now(app)
+    return view.json(
         {
-            "status": "ok" if ready else "unavailable",
-            "reasons": reasons,
+            "status": "ok" if state.ready else "unavailable",
+            "reasons": state.reasons,
             "assigned": assigned,
-            "worker": cluster.own_url(_app(self)),
+            "agents": state.agents,
+            "unassigned": state.unassigned,
+            "worker": cluster.own_url(app),
         },
-        status=200 if ready else 503,
+        status=200 if state.ready else 503,
+    )
+
+
+async def health(self: View, request: Request) -> Response:
+    """Readiness (as ``/health/ready``): 200 when this worker can do its work, else 503."""
+    return _readiness(self)
+
+
+async def health_ready(self: View, request: Request) -> Response:
+    """200 when every agent here runs and is subscribed, every partition of every input topic
+    is assigned to some member, nothing rebalances and the tables are recovered; else 503 with
+    the reasons."""
+    return _readiness(self)
+
+
+async def health_live(self: View, request: Request) -> Response:
+    """200 while the process and its event loop work (this answer is the proof); 503 once the
+    app has crashed. A restart is the cure for a failed liveness probe, not for readiness."""
+    app = _app(self)
+    crashed = bool(app.crashed)
+    return self.json(
+        {"status": "crashed" if crashed else "alive", "worker": cluster.own_url(app)},
+        status=503 if crashed else 200,
     )
 
 
@@ -171,6 +198,8 @@ async def dashboard_asset(self: View, request: Request, asset: str) -> Response:
 
 ROUTES = (
     ("/health", health),
+    ("/health/ready", health_ready),
+    ("/health/live", health_live),
     ("/stats", stats),
     (cluster.LOCAL_PATH, stats_local),
     ("/tables", tables),
@@ -181,6 +210,9 @@ ROUTES = (
 
 
 def register(app: Any) -> None:
-    """Serve the views above on ``app``'s web server (``/metrics``: streams.web.metrics)."""
+    """Serve the views above on ``app``'s web server (``/metrics``: streams.web.metrics),
+    behind the token and with the security headers (:mod:`.security`)."""
     for path, handler in ROUTES:
         app.page(path)(handler)
+    # Before the server starts: aiohttp freezes the application's middlewares then.
+    security.install(app.web.web_app, app.wiring.settings.token)

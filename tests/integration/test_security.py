@@ -74,6 +74,9 @@ def _streams(
 @pytest.fixture(scope="module")
 def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureBroker]:
     data = tmp_path_factory.mktemp("secure-kafka")
+    users_file = data / "users"
+    users_file.touch(mode=0o600)
+    users_file.write_text(f"{USER}:{PASSWORD}\nbob:bob-password\n")
     port, controller, sasl, tls, sasl_tls = free_ports(5)
     cfg = BrokerConfig(
         data_dir=data,
@@ -89,11 +92,12 @@ def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureBr
         "--data-dir", str(data),
         "--sasl-port", str(cfg.sasl_port), "--ssl-port", str(cfg.ssl_port),
         "--sasl-ssl-port", str(cfg.sasl_ssl_port),
-        "--user", f"{USER}:{PASSWORD}", "--user", "bob:bob-password",
+        "--users-file", str(users_file),
     ]  # fmt: skip
     started = subprocess.run(
         [sys.executable, "-m", "streams.cli", *args], capture_output=True, timeout=240, check=False
     )
+    assert not any(PASSWORD in arg for arg in args), "a password on the command line"
     output = (started.stdout + started.stderr).decode()
     assert started.returncode == 0, output
     try:

@@ -299,6 +299,34 @@ def test_report_renders_every_table() -> None:
         assert expected in text
 
 
+def test_report_shows_the_quix_peer_or_why_it_was_skipped() -> None:
+    result = _fake_result()
+    result["stream"]["modes"]["quix-1"] = {**result["stream"]["modes"]["peer-1"]}
+    console = Console(file=io.StringIO(), width=240, record=True)
+    console.print(report.stream_table(result["stream"]))
+    rows = {line.split()[1]: line for line in console.export_text().splitlines() if "-1 " in line}
+    # articles/s over the in-process 400/s of the same run.
+    assert "0.25" in rows["faust-1"] and "0.31" in rows["quix-1"]
+    result["stream"]["quix_unavailable"] = "the bench extra cannot be installed: no index"
+    console = Console(file=io.StringIO(), width=240, record=True)
+    console.print(report.stream_table(result["stream"]))
+    assert "the bench extra cannot be installed" in console.export_text()
+
+
+def test_an_uninstallable_bench_extra_skips_the_quix_peer_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streams.bench import quix_env
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise quix_env.QuixUnavailable("the bench extra cannot be installed: no network")
+
+    monkeypatch.setattr(quix_env, "ensure", unavailable)
+    said: list[str] = []
+    assert runner.quix_available(said.append) == ("the bench extra cannot be installed: no network")
+    assert any("skipping the Quix Streams peer" in line and "--no-quix" in line for line in said)
+
+
 def test_profile_components() -> None:
     assert component("/x/streams/nlp/dates.py", "_candidates").startswith("stage functions")
     assert component("/x/site-packages/faust/topics.py", "send").startswith("Faust")
@@ -312,6 +340,8 @@ def test_cli_lists_the_bench_commands() -> None:
     assert result.exit_code == 0
     for command in ("segment", "enrich", "stream", "all"):
         assert command in result.output
+    result = CliRunner().invoke(main, ["bench", "stream", "--help"])
+    assert "--no-quix" in result.output
 
 
 def test_an_unavailable_stage_does_not_keep_every_article_alive(

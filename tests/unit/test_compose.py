@@ -93,3 +93,16 @@ def test_dockerfile_uses_our_cli_settings_and_installs_camel_data() -> None:
     _check_streams_command(yaml.safe_load(cmd.group(1)))
     for line in re.findall(r"&& (streams [a-z ]+)", dockerfile):
         _check_streams_command(line.split())
+
+
+def test_workers_are_checked_for_readiness_and_stopped_gracefully() -> None:
+    for name in ("worker", "worker-cluster"):
+        service = COMPOSE["services"][name]
+        probe = " ".join(service["healthcheck"]["test"])
+        port = service["environment"]["STREAMS_WEB_PORT"]
+        assert f"http://127.0.0.1:{port}/health/ready" in probe, name
+        assert service["stop_grace_period"] == "30s"
+    for name in ("producer", "consumer"):  # no web server: nothing to probe
+        assert COMPOSE["services"][name]["healthcheck"] == {"disable": True}
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert "/health/ready" in dockerfile

@@ -73,14 +73,30 @@ def test_a_non_arabic_article_goes_through_with_arabic_stages_skipped() -> None:
         "The central bank kept its benchmark rate unchanged on Tuesday, citing easing "
         "inflation. Analysts had expected the decision.\nSource: Example Wire"
     )
-    record = run_chain(_raw(text), Resources(chain=()))
+    record = run_chain(_raw(text, published_at="2025-03-13"), Resources(chain=()))
     validate("enriched-article", record)
     assert record["language"] == "en"
     runs = _runs(record)
-    for stage in ("dates", "countries", "keywords", "quotes"):
+    for stage in ("countries", "keywords"):
         assert runs[stage]["status"] == "skipped"
         assert "Arabic-only" in runs[stage]["reason"]
+    # English and French wire copy: dates and quotes read them too.
+    assert runs["dates"]["status"] == "ok" and runs["quotes"]["status"] == "ok"
+    assert [(d["text"], d["value"]) for d in record["dates"]] == [("on Tuesday", "2025-03-11")]
     assert runs["duplicates"]["status"] == "ok"
+
+
+def test_dates_and_quotes_skip_languages_outside_the_region_wire() -> None:
+    text = (
+        "Die Zentralbank belässt den Leitzins unverändert\n"
+        "Die Zentralbank hat ihren Leitzins am Dienstag unverändert gelassen und verwies auf "
+        "die nachlassende Inflation. Analysten hatten die Entscheidung erwartet."
+    )
+    record = run_chain(_raw(text), Resources(chain=()))
+    runs = _runs(record)
+    assert record["language"] == "de"
+    for stage in ("dates", "quotes"):
+        assert runs[stage]["status"] == "skipped"
 
 
 def test_message_fields_are_the_fallback_when_the_page_says_nothing() -> None:

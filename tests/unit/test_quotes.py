@@ -117,3 +117,51 @@ def test_never_raises_and_offsets_hold(text: str) -> None:
 def test_megabyte_input_is_linear(text: str) -> None:
     for quote in find_quotes(text):
         assert text[quote["start"] : quote["end"]] == quote["text"]
+
+
+# --- "NAME: «…»" and Arabic quoted in French or English copy ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "said"),
+    [
+        ("الصفدي: «لا استقرار في المنطقة من دون إنهاء الحرب».", "الصفدي",
+         "لا استقرار في المنطقة من دون إنهاء الحرب"),
+        ('وزير الخارجية أيمن الصفدي: "الأردن لن يقبل بالتهجير أبدا"',
+         "وزير الخارجية أيمن الصفدي", "الأردن لن يقبل بالتهجير أبدا"),
+        ("10:45 - عبد الفتاح: «القاهرة لن تقبل بأي حلول منقوصة»", "عبد الفتاح",
+         "القاهرة لن تقبل بأي حلول منقوصة"),
+        ("التقى الوزيران في الرباط. رئيس الحكومة: «الإصلاح ماض وفق الجدول المعلن».",
+         "رئيس الحكومة", "الإصلاح ماض وفق الجدول المعلن"),
+        ("المتحدث باسم الجيش: “العملية ستستمر حتى تحقيق أهدافها”", "المتحدث باسم الجيش",
+         "العملية ستستمر حتى تحقيق أهدافها"),
+        ("S'exprimant en arabe, le ministre a affirmé : « هذا المشروع سيجعل من ميناء وهران "
+         "قطبا لوجستيا ».", "le ministre", "هذا المشروع سيجعل من ميناء وهران قطبا لوجستيا"),
+        ("Devant la presse, le wali d'Oran a déclaré : « المشروع سيكتمل قبل الصيف ».",
+         "le wali d'Oran", "المشروع سيكتمل قبل الصيف"),
+        ("The minister said: “هذا الاتفاق يفتح صفحة جديدة بين البلدين”", "The minister",
+         "هذا الاتفاق يفتح صفحة جديدة بين البلدين"),
+        ("After the talks, Ayman Safadi told reporters: \"We will not accept displacement.\"",
+         "Ayman Safadi", "We will not accept displacement"),
+    ],
+)  # fmt: skip
+def test_colon_quotations(text: str, speaker: str, said: str) -> None:
+    quotes = find_quotes(text)
+    assert [(q["speaker"], q["text"]) for q in quotes] == [(speaker, said)]
+    q = quotes[0]
+    assert text[q["start"] : q["end"]] == q["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الشارقة: «الخليج» اعتمدت هيئة الشارقة للتعليم الخاص إطارا جديدا لرسوم المدارس.",
+        "المصدر: «وكالة الأنباء الرسمية للدولة»",
+        "عاجل: «انفجار قرب مبنى البرلمان في العاصمة»",
+        "Il a affirmé : « هذا المشروع سيجعل من ميناء وهران قطبا لوجستيا ».",
+        "He said: “We will not accept any delay in the project.”",
+        "المعرض: «كتاب» و«قلم»",
+    ],
+)
+def test_not_colon_quotations(text: str) -> None:
+    assert find_quotes(text) == []

@@ -11,13 +11,10 @@ from aiokafka.errors import SaslAuthenticationFailed
 
 from streams.kafka_check import _explain, bootstrap_servers
 from streams.kafka_client import client_options
-from streams.kafka_local import (
-    BrokerConfig,
-    LocalKafkaError,
-    _check_user,
-    _properties_text,
-    _server_properties,
-)
+from streams.kafka_local import BrokerConfig, LocalKafkaError
+from streams.kafka_local.config import check_user as _check_user
+from streams.kafka_local.config import properties_text as _properties_text
+from streams.kafka_local.config import server_properties as _server_properties
 from streams.settings import Settings, SettingsError, from_env
 
 SECRET = "pässwörd-سر"

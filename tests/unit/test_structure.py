@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from streams.nlp.datelines import match_date_line
-from streams.nlp.structure import is_title_like, page_lines, parse_structure
+from streams.nlp.structure import article_text, is_title_like, page_lines, parse_structure
 from streams.records import Structure
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "articles"
@@ -58,9 +58,14 @@ def test_page_with_only_a_date_line() -> None:
     assert s == {
         "title": None,
         "published_at": "2024-07-22",
+        "published_at_provenance": {"source": "page", "year": "stated"},
+        "hijri": None,
         "source": None,
+        "agency": None,
+        "authors": [],
         "tags": [],
         "body": [],
+        "entries": [],
         "related": [],
         "boilerplate": [],
     }
@@ -394,15 +399,29 @@ def test_full_page_fields() -> None:
         REL_TITLE,
         REL_P,
     )
+    offset = len(TITLE) + 1 + len("مسقط (")
     assert s == {
         "title": TITLE,
         "published_at": "2025-01-07",
+        "published_at_provenance": {"source": "page", "year": "stated"},
+        "hijri": None,
         "source": "البوابة نيوز",
+        "agency": {
+            "name": "وكالة الأنباء العمانية",
+            "abbreviation": "ONA",
+            "country": "OM",
+            "matched": "العمانية",
+            "start": offset,
+            "end": offset + len("العمانية"),
+        },
+        "authors": [],
         "tags": ["عمان", "الهند"],
         "body": ["مسقط (العمانية) - " + P1, P2, P3],
+        "entries": [],
         "related": [{"title": REL_TITLE, "body": [REL_P]}],
         "boilerplate": ["الرئيسية > أخبار > عربي", "تابع أحدث الأخبار عبر تطبيق"],
     }
+    assert article_text(s)[offset : offset + len("العمانية")] == "العمانية"
 
 
 def test_crlf_blank_lines_and_invisible_characters() -> None:
@@ -433,7 +452,7 @@ def _is_iso(value: str) -> bool:
 def check_invariants(text: str, s: Structure) -> None:
     lines = page_lines(text)
     line_set = set(lines)
-    assert set(s) == {"title", "published_at", "source", "tags", "body", "related", "boilerplate"}
+    assert set(s) == set(Structure.__annotations__)
     # Body lines are input lines, in input order, and never chrome or the title.
     it = iter(lines)
     for b in s["body"]:

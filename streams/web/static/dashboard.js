@@ -23,7 +23,8 @@ function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
     if (key === "class") node.className = value;
-    else if (key === "style") node.setAttribute("style", value);
+    // CSSOM, not a style attribute: the Content-Security-Policy allows no inline styles.
+    else if (key === "style") node.style.cssText = value;
     else if (key === "text") node.textContent = value;
     else node.setAttribute(key, value);
   }
@@ -240,14 +241,27 @@ function renderHistogram(latency) {
   replaceChildren($("latency-histogram"), columns);
 }
 
+function agentLine(name, agent) {
+  // Per agent: the input partitions this worker holds, whether it runs, its crashes.
+  const parts = agent.partitions.length ? `partitions ${agent.partitions.join(", ")}` : "no partitions";
+  const crashes = agent.crashes ? ` · ${agent.crashes} crash${agent.crashes > 1 ? "es" : ""}` : "";
+  const state = agent.state === "running" ? "" : ` · ${agent.state}`;
+  const bad = agent.state !== "running" || agent.crashes > 0;
+  return el("li", { class: bad ? "agent bad" : agent.partitions.length ? "agent" : "agent idle",
+    title: agent.last_error || "" }, `${name}: ${parts}${state}${crashes}`);
+}
+
 function renderWorkers(workers) {
   replaceChildren($("workers"), workers.map((w) => {
     const state = !w.ok ? "down" : w.ready ? "" : "wait";
-    const assigned = Object.values(w.assigned || {})[0] || [];
-    const detail = !w.ok ? "not answering" : (w.ready ? "ready" : "starting")
-      + (assigned.length ? ` · partitions ${assigned.join(", ")}` : "");
-    return el("li", {}, el("span", {}, el("span", { class: "dot " + state }), w.url),
-      el("span", { class: "muted", text: detail }));
+    const detail = !w.ok ? "not answering" : (w.ready ? "ready" : "not ready");
+    const agents = Object.entries(w.agents || {}).map(([name, a]) => agentLine(name, a));
+    const reasons = (w.reasons || []).map((r) => el("li", { class: "reason", text: r }));
+    return el("li", {},
+      el("div", { class: "worker-head" },
+        el("span", {}, el("span", { class: "dot " + state }), w.url),
+        el("span", { class: "muted", text: detail })),
+      agents.length || reasons.length ? el("ul", { class: "worker-agents" }, ...agents, ...reasons) : null);
   }));
 }
 
@@ -316,9 +330,34 @@ function setStatus(kind, text) {
 
 let latest = null;
 
+// With STREAMS_WEB_TOKEN set, the data needs the token: asked once, kept for this tab only.
+const TOKEN_KEY = "streams-web-token";
+
+function authHeaders() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { Authorization: "Bearer " + token } : {};
+}
+
+function askForToken() {
+  $("token-form").hidden = false;
+  $("token").focus();
+}
+
+$("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
+  $("token").value = "";
+  $("token-form").hidden = true;
+});
+
 async function refresh() {
   try {
-    const response = await fetch("/stats", { cache: "no-store" });
+    const response = await fetch("/stats", { cache: "no-store", headers: authHeaders() });
+    if (response.status === 401) {
+      setStatus("down", "token needed");
+      askForToken();
+      return;
+    }
     if (!response.ok) throw new Error("HTTP " + response.status);
     latest = await response.json();
     render(latest);
