@@ -21,7 +21,7 @@ from faust.types import EventT, TopicT
 from faust.types.tables import TableT
 from prometheus_client import CollectorRegistry
 
-from . import agents, delivery
+from . import agents, delivery, log_limits
 from .hop import HopStats
 from .kafka_client import PRODUCER_MAX_BATCH_BYTES
 from .kafka_local import MAX_MESSAGE_BYTES
@@ -160,6 +160,14 @@ def create_app(settings: Settings) -> StreamsApp:
         # what read_committed consumers see) are committed; also when the monitoring tables'
         # changes reach their changelogs (streams.tally).
         broker_commit_interval=settings.commit_interval_ms / 1000,
+        # Under at_least_once, what a SIGKILL makes the next worker process again is what was
+        # processed since the last commit: also commit after every few messages, so a fast
+        # agent (segment runs far ahead of enrich) cannot get hundreds ahead of its commit.
+        # A commit there costs a producer flush and an offset commit (a few ms); under
+        # exactly_once each commit ends transactions, so the interval alone decides.
+        broker_commit_every=(
+            settings.commit_every if settings.processing_guarantee == "at_least_once" else 10_000
+        ),
         # A worker that dies without leaving the group (SIGKILL, a lost machine) keeps its
         # partitions until its session expires: Faust's 60 s default stalls them that long.
         # Heartbeats run on the consumer's own thread, so a busy agent does not look dead.
@@ -237,7 +245,13 @@ def _declare_duplicate_index(app: StreamsApp, settings: Settings) -> DuplicateIn
     # holds one entry per article (its signature); each worker derives the LSH band index from
     # it in memory, fed by the changelog (at start-up and as other workers write), so an
     # article costs one changelog message rather than one per band.
-    index = DuplicateIndex(bands={}, signatures={})
+    # Bounded: by event time and count (evictions are tombstones on the changelog).
+    index = DuplicateIndex(
+        bands={},
+        signatures={},
+        window_ms=settings.duplicate_window_days * 86_400_000,
+        max_entries=settings.duplicate_max_entries,
+    )
 
     async def index_signature(event: EventT) -> None:
         key, value = event.key, event.value
@@ -247,6 +261,8 @@ def _declare_duplicate_index(app: StreamsApp, settings: Settings) -> DuplicateIn
             value = orjson.loads(value)
         if isinstance(key, str) and isinstance(value, list) and value:
             index.observe(key, value)
+        elif isinstance(key, str) and value is None:
+            index.observe(key, None)  # a tombstone: evicted by some worker
 
     index.signatures = app.GlobalTable(
         "duplicate-signatures",
@@ -254,6 +270,10 @@ def _declare_duplicate_index(app: StreamsApp, settings: Settings) -> DuplicateIn
         # No value_type: Faust would build a model from it; the JSON list is the value.
         schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"),
         on_changelog_event=index_signature,
+        # Each key's changelog partition follows from the key, not from the event writing it,
+        # so the tombstone that evicts an entry lands where the entry is and compaction
+        # removes both.
+        use_partitioner=True,
     )
     return index
 
@@ -287,6 +307,12 @@ def build_app(settings: Settings, *, resources: Resources | None = None) -> Stre
         on_unsendable=lambda: wiring.stats.add("dropped_unsendable"),
     )
     wiring.tally = Tally(app, wiring)
+
+    @app.task
+    async def limit_repeated_logs() -> None:
+        # A task: it runs once the worker has configured logging (see streams.log_limits).
+        log_limits.install()
+
     agents.declare_agents(app, wiring)
     metrics.install(app)
     views.register(app)

@@ -230,17 +230,25 @@ def topics_check(stages: str | None) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--topic", default=None, help="[default: $STREAMS_TOPIC_RAW]")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
-    """Send .txt files (one article each), .jsonl, folders or - (stdin) to articles.raw.
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="send each file's bytes as they are (binary, not UTF-8): the worker decides",
+)
+def produce(paths: tuple[str, ...], topic: str | None, quiet: bool, raw: bool) -> None:
+    """Send .txt files (one article each), .jsonl (one message a line), .json (one message or
+    an array), folders or - (stdin) to articles.raw.
 
-    Messages a worker would dead-letter (checked against the raw-article schema) are reported
-    on stderr with the reason, and sent all the same.
+    Binary and non-UTF-8 files are refused (unless --raw). Messages a worker would dead-letter
+    (checked against the raw-article schema) are reported on stderr with the reason, and sent
+    all the same.
     """
     from .codec import BadMessage
-    from .inputs import Message
-    from .produce import produce_messages
+    from .inputs import InputError, Message
+    from .produce import ProduceError, produce_messages
 
     settings = _settings()
+    destination = topic or settings.topic_raw
     invalid = 0
 
     def report(message: Message, problem: BadMessage) -> None:
@@ -253,20 +261,29 @@ def produce(paths: tuple[str, ...], topic: str | None, quiet: bool) -> None:
             produce_messages(
                 settings,
                 paths,
-                topic or settings.topic_raw,
+                destination,
                 progress=not quiet,
+                raw=raw,
                 # The raw schema is the contract of the raw topic only.
                 on_invalid=report if topic in (None, settings.topic_raw) else None,
             )
+        )
+    except InputError as exc:
+        _fail(f"{exc} (nothing sent)")
+    except ProduceError as exc:
+        problem = _kafka_problem(settings) if isinstance(exc.cause, KafkaConnectionError) else None
+        _fail(
+            f"sent {exc.sent} message(s) to {destination}, then {exc}"
+            + (f" ({problem})" if problem else "")
         )
     except KafkaConnectionError as exc:
         _fail(_kafka_problem(settings) or str(exc))
     except (FileNotFoundError, OSError) as exc:
         _fail(str(exc))
-    except Exception as exc:
-        _fail(f"{type(exc).__name__}: {exc} (is the broker at {settings.broker_url} running?)")
+    except Exception as exc:  # before the first send (topic creation...): nothing was sent
+        _fail(f"nothing sent: {type(exc).__name__}: {exc}")
     note = f" ({invalid} will be dead-lettered, see above)" if invalid else ""
-    click.echo(f"sent {sent} message(s) to {topic or settings.topic_raw}{note}", err=True)
+    click.echo(f"sent {sent} message(s) to {destination}{note}", err=True)
 
 
 @main.command()

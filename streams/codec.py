@@ -12,7 +12,8 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -52,6 +53,38 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # What a record may weigh on any topic: the topics' max.message.bytes, less room for the key,
 # headers and the record batch around it.
 MAX_OUTPUT_BYTES = MAX_MESSAGE_BYTES - 64 * 1024
+# What a dead letter keeps of the original message: the first bytes of its key and value (with
+# both sizes and SHA-256 digests, so a truncated message is still identified) and the first
+# characters of the reason. However large the message, its dead letter stays under ~100 KB with
+# the default value budget, far below any topic's limit.
+DEAD_LETTER_KEY_BUDGET = 1024
+DEAD_LETTER_VALUE_BUDGET = 64 * 1024
+DEAD_LETTER_REASON_CHARS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class InputLimits:
+    """What a producer may send on the raw topic, beyond the value's size (``max_bytes``).
+
+    Defaults are the settings' (``STREAMS_MAX_KEY_BYTES``...): a key is an id, a header a short
+    tag, a field other than ``text`` a title or a URL, never a payload of its own.
+    """
+
+    max_bytes: int = 1024 * 1024
+    max_key_bytes: int = 1024
+    max_headers: int = 32
+    max_header_bytes: int = 8192
+    max_field_chars: int = 4096
+
+    @classmethod
+    def of(cls, settings: Any) -> InputLimits:
+        return cls(
+            max_bytes=settings.max_message_bytes,
+            max_key_bytes=settings.max_key_bytes,
+            max_headers=settings.max_headers,
+            max_header_bytes=settings.max_header_bytes,
+            max_field_chars=settings.max_field_chars,
+        )
 
 
 class BadMessage(ValueError):
@@ -133,11 +166,64 @@ def _key_text(key: bytes | None) -> str | None:
         return None
 
 
-def decode_raw(value: bytes | None, key: bytes | None = None, *, max_bytes: int) -> RawArticle:
+Headers = Iterable[tuple[str | bytes, bytes | None]] | dict[Any, Any] | None
+
+
+def check_envelope(key: bytes | None, headers: Headers, limits: InputLimits) -> None:
+    """Raise ``key_too_large``, ``too_many_headers`` or ``headers_too_large`` when the key or
+    the headers of a raw message are over ``limits``; sizes only, nothing is decoded."""
+    if key is not None and len(key) > limits.max_key_bytes:
+        raise BadMessage(
+            "key_too_large",
+            f"the key is {len(key)} bytes, over the limit of {limits.max_key_bytes} bytes",
+        )
+    pairs = list(headers.items() if isinstance(headers, dict) else headers or ())
+    if len(pairs) > limits.max_headers:
+        raise BadMessage(
+            "too_many_headers",
+            f"the message has {len(pairs)} headers, over the limit of {limits.max_headers}",
+        )
+    size = sum(len(_header_bytes(name)) + len(value or b"") for name, value in pairs)
+    if size > limits.max_header_bytes:
+        raise BadMessage(
+            "headers_too_large",
+            f"the headers' names and values are {size} bytes, over the limit of "
+            f"{limits.max_header_bytes} bytes",
+        )
+
+
+def _header_bytes(name: str | bytes) -> bytes:
+    return name if isinstance(name, bytes) else name.encode("utf-8", "surrogatepass")
+
+
+def decode_raw(
+    value: bytes | None,
+    key: bytes | None = None,
+    *,
+    max_bytes: int | None = None,
+    limits: InputLimits | None = None,
+    headers: Headers = None,
+) -> RawArticle:
     """A raw message (JSON object or plain UTF-8 text) as a :class:`RawArticle`.
 
-    The size limit is checked before any decoding so a huge message costs nothing.
+    ``limits`` (or just ``max_bytes``) bound what the producer controls: the key and headers
+    (when given), the value's size, checked before any decoding so a huge message costs
+    nothing, and every string field but ``text``.
     """
+    if limits is None:
+        limits = InputLimits() if max_bytes is None else InputLimits(max_bytes=max_bytes)
+    elif max_bytes is not None:
+        limits = InputLimits(**{**_limits_dict(limits), "max_bytes": max_bytes})
+    check_envelope(key, headers, limits)
+    return _decode_value(value, key, limits)
+
+
+def _limits_dict(limits: InputLimits) -> dict[str, int]:
+    return {name: getattr(limits, name) for name in InputLimits.__slots__}
+
+
+def _decode_value(value: bytes | None, key: bytes | None, limits: InputLimits) -> RawArticle:
+    max_bytes = limits.max_bytes
     if value is None or len(value) == 0:
         raise BadMessage("empty_value", "the message has no value (a key without a value)")
     if len(value) > max_bytes:
@@ -154,7 +240,7 @@ def decode_raw(value: bytes | None, key: bytes | None = None, *, max_bytes: int)
     text = text.removeprefix("\ufeff")
     stripped = text.lstrip()
     if stripped.startswith("{"):
-        return _raw_from_json(text, key)
+        return _raw_from_json(text, key, limits.max_field_chars)
     if stripped[:1] in _JSON_VALUE_START:
         parsed = _json_value_or_text(text)
         if isinstance(parsed, str):
@@ -194,12 +280,13 @@ def _json_value_or_text(text: str) -> Any:
         return text
 
 
-def _raw_from_json(text: str, key: bytes | None) -> RawArticle:
+def _raw_from_json(text: str, key: bytes | None, max_field_chars: int) -> RawArticle:
     parsed = _loads_exact(text)
     if not isinstance(parsed, dict):
         raise BadMessage(
             "not_an_object", f"the message is a JSON {_json_kind(parsed)}, expected an object"
         )
+    _check_fields(parsed, max_field_chars)
     if "text" not in parsed:
         raise BadMessage("missing_text", "the JSON object has no `text` field")
     body = parsed["text"]
@@ -339,6 +426,39 @@ def _check_depth(value: Any) -> None:
         stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
 
 
+def _check_fields(fields: dict[str, Any], max_chars: int) -> None:
+    """Raise ``field_too_long`` for any string but the top-level ``text`` (a value or a name,
+    at any depth: ``source``, ``url``, ``id``, ``title``, ``meta.author``...) over
+    ``max_chars`` characters. Each one ends up in the record, some in monitoring labels."""
+    stack: list[tuple[str, Any]] = [(k, v) for k, v in fields.items() if k != "text"]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if len(node) > max_chars:
+                raise BadMessage(
+                    "field_too_long",
+                    f"`{path[:100]}` is {len(node)} characters, over the limit of {max_chars} "
+                    "(only `text` may be longer)",
+                )
+        elif isinstance(node, dict):
+            for name, child in node.items():
+                if len(name) > max_chars:
+                    raise BadMessage(
+                        "field_too_long",
+                        f"a field name in `{path[:100]}` is {len(name)} characters, over the "
+                        f"limit of {max_chars}",
+                    )
+                stack.append((f"{path}.{name}", child))
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(node))
+    for name in fields:
+        if name != "text" and len(name) > max_chars:
+            raise BadMessage(
+                "field_too_long",
+                f"a field name is {len(name)} characters, over the limit of {max_chars}",
+            )
+
+
 def _optional_str(fields: dict[str, Any], name: str) -> str | None:
     value = fields.get(name)
     return value if isinstance(value, str) and value.strip() else None
@@ -417,6 +537,21 @@ def decode_enriched(value: bytes | None) -> EnrichedArticle:
     return cast(EnrichedArticle, decode_record(value, "enriched-article"))
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _kept_key_text(key: bytes | None) -> str | None:
+    if not key:
+        return None
+    kept = key[:DEAD_LETTER_KEY_BUDGET]
+    if _key_text(key) is not None:
+        # A UTF-8 key cut inside a character: the partial character goes.
+        return kept.decode("utf-8", errors="ignore")
+    text = _key_text(kept)
+    return text if text is not None else "base64:" + base64.b64encode(kept).decode("ascii")
+
+
 def dead_letter(
     *,
     value: bytes | None,
@@ -427,24 +562,30 @@ def dead_letter(
     stage: str,
     error_type: str,
     reason: str,
-    max_bytes: int,
+    max_bytes: int | None = None,
+    value_budget: int = DEAD_LETTER_VALUE_BUDGET,
 ) -> DeadLetter:
-    """The dead-letter record for a message; the original bytes are kept up to ``max_bytes``."""
+    """The dead-letter record for a message, bounded whatever the message: the key's first
+    :data:`DEAD_LETTER_KEY_BUDGET` bytes, the value's first ``value_budget`` bytes (never more
+    than ``max_bytes`` either), the reason's first :data:`DEAD_LETTER_REASON_CHARS` characters,
+    and the original sizes and SHA-256 digests of key and value.
+    """
     raw = value or b""
-    key_text = _key_text(key)
-    if key and key_text is None:
-        key_text = "base64:" + base64.b64encode(key).decode("ascii")
+    kept = value_budget if max_bytes is None else min(value_budget, max_bytes)
     letter = DeadLetter(
         schema_version=SCHEMA_VERSION,
-        key=key_text,
-        value_b64=base64.b64encode(raw[:max_bytes]).decode("ascii"),
+        key=_kept_key_text(key),
+        key_bytes=None if key is None else len(key),
+        key_sha256=None if key is None else _sha256(key),
+        value_b64=base64.b64encode(raw[:kept]).decode("ascii"),
         value_bytes=len(raw),
+        value_sha256=_sha256(raw),
         topic=topic,
         partition=partition,
         offset=offset,
         stage=stage,
         error_type=error_type,
-        reason=reason,
+        reason=reason[:DEAD_LETTER_REASON_CHARS],
         time=datetime.now(UTC).isoformat(timespec="milliseconds"),
     )
     validate("dead-letter", letter)

@@ -153,7 +153,13 @@ def checked_produced_at(
 def _decode(spec: StageSpec, incoming: Incoming, settings: Settings) -> tuple[Any, int]:
     """The stage's input record and how many provenance entries it already has."""
     if spec.input_schema == "raw-article":
-        raw = codec.decode_raw(incoming.value, incoming.key, max_bytes=settings.max_message_bytes)
+        # What a producer controls is bounded here: key, headers, value, every field.
+        raw = codec.decode_raw(
+            incoming.value,
+            incoming.key,
+            limits=codec.InputLimits.of(settings),
+            headers=incoming.headers,
+        )
         return raw, 0
     record = codec.decode_record(incoming.value, spec.input_schema)
     return record, len(record["provenance"]["stages"])
@@ -256,7 +262,7 @@ class Hop:
             stage=route.spec.name,
             error_type=error.code,
             reason=error.reason,
-            max_bytes=self.settings.max_message_bytes,
+            value_budget=self.settings.dead_letter_value_budget,
         )
         logger.warning(
             "dead letter from %s at %s[%s]@%s: %s",

@@ -43,7 +43,12 @@ LATENCY_BOUNDS_MS: tuple[float, ...] = (
 SERIES_STEP = 10  # seconds per throughput bucket
 SERIES_SPAN = 600  # seconds of throughput history each value keeps
 MAX_SOURCES = 200  # distinct sources kept per key; more are counted under OTHER
-MAX_TERMS = 300  # distinct entities kept per trending key (best effort beyond that)
+MAX_TERMS = 300  # distinct entities kept per trending key (the rarest dropped beyond that)
+MAX_COUNTRIES = 300  # distinct country codes kept per trending key
+# Labels (sources, dialects, entities, countries) come from the producer's fields and text:
+# each is cut to this many characters, so with the caps above a table value has a fixed
+# maximum size (~60 KB for a counters value, ~80 KB for a trending value, whatever the input).
+MAX_LABEL_CHARS = 64
 OTHER = "(other)"
 STATUSES = ("ok", "skipped", "failed")
 
@@ -95,8 +100,15 @@ def _bump_series(series: Mapping[str, Sequence[int]], now: float, dead: int) -> 
     return kept
 
 
+def label(name: str) -> str:
+    """A monitoring label: at most :data:`MAX_LABEL_CHARS` characters, surrounding space gone."""
+    name = name.strip()
+    return name if len(name) <= MAX_LABEL_CHARS else name[: MAX_LABEL_CHARS - 1] + "…"
+
+
 def _bump_capped(counts: Mapping[str, int], name: str, cap: int) -> dict[str, int]:
     out = dict(counts)
+    name = label(name)
     if name not in out and len(out) >= cap:
         name = OTHER
     out[name] = out.get(name, 0) + 1
@@ -182,13 +194,13 @@ def window_start(timestamp: float, size: int) -> int:
 
 def trending_terms(record: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """Distinct entity texts and country codes of an enriched article (each counted once)."""
-    entities = sorted({e["text"].strip() for e in record.get("entities") or [] if e.get("text")})
-    countries = sorted({c["code"] for c in record.get("countries") or [] if c.get("code")})
+    entities = sorted({label(e["text"]) for e in record.get("entities") or [] if e.get("text")})
+    countries = sorted({label(c["code"]) for c in record.get("countries") or [] if c.get("code")})
     return [e for e in entities if e], countries
 
 
 def _trim(counts: dict[str, int], cap: int) -> dict[str, int]:
-    # Best effort past the cap: drop the rarest terms, keeping room for new ones.
+    # Past the cap: drop the rarest terms, keeping room for new ones (never more than cap).
     if len(counts) <= cap:
         return counts
     keep = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: cap * 3 // 4]
@@ -215,7 +227,7 @@ def count_trending(
     codes = dict(out.get("countries", {}))
     for code in countries:
         codes[code] = codes.get(code, 0) + 1
-    out["countries"] = codes
+    out["countries"] = _trim(codes, MAX_COUNTRIES)
     return out
 
 

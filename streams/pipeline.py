@@ -26,11 +26,16 @@ from . import __version__
 from . import stages as registry
 from .codec import BadMessage
 from .nlp.camel.data import StageUnavailable, stage_availability
+from .nlp.countries import (
+    UnsupportedLanguage,
+    count_countries,
+    find_entities,
+    place_mentions_for,
+)
 from .nlp.dates import extract_dates
 from .nlp.fingerprint import DuplicateIndex, fingerprint
 from .nlp.keywords import top_keywords
 from .nlp.language import detect_language
-from .nlp.places import find_countries, gazetteer_entities
 from .nlp.quotes import find_quotes
 from .nlp.sentences import split_sentences
 from .nlp.structure import article_text, parse_structure
@@ -67,6 +72,8 @@ def run_stage(runs: list[StageRun], name: str, step: Callable[[], T], default: T
         status, reason = "skipped", str(exc)
     except StageUnavailable as exc:
         status, reason = "skipped", exc.reason
+    except UnsupportedLanguage as exc:
+        status, reason = "skipped", str(exc)
     except Exception as exc:
         logger.exception("stage %s failed", name)
         status, reason = "failed", f"{type(exc).__name__}: {exc}"[:500]
@@ -86,7 +93,8 @@ def _require_arabic(language: str | None) -> None:
         raise StageSkipped(f"Arabic-only stage; the article language is {language or 'unknown'}")
 
 
-# Dates and quotes also read the region's English and French wire copy.
+# Dates, quotes, places, entities and keywords also read the region's English and French
+# wire copy.
 _WIRE_LANGUAGES = frozenset(("ar", "en", "fr"))
 
 
@@ -256,12 +264,20 @@ def enrich(
         return guarded
 
     out["dates"] = run_stage(runs, "dates", wire(lambda: extract_dates(text, published_at)), [])
-    out["countries"] = run_stage(runs, "countries", arabic(lambda: find_countries(text)), [])
-    out["entities"] = run_stage(runs, "entities", arabic(lambda: gazetteer_entities(text)), [])
-    out["keywords"] = run_stage(
-        runs, "keywords", arabic(lambda: top_keywords(record["sentences"])), None
-    )
+    # Quotes first: their speakers are people for the entities step.
     out["quotes"] = run_stage(runs, "quotes", wire(lambda: find_quotes(text)), [])
+    out["entities"] = run_stage(
+        runs, "entities", wire(lambda: find_entities(text, language, out["quotes"])), []
+    )
+    out["countries"] = run_stage(
+        runs,
+        "countries",
+        wire(lambda: count_countries(text, place_mentions_for(text, language), out["entities"])),
+        [],
+    )
+    out["keywords"] = run_stage(
+        runs, "keywords", wire(lambda: top_keywords(record["sentences"])), None
+    )
 
     def duplicates() -> tuple[str | None, str | None]:
         fp = fingerprint(_body_tokens(record))

@@ -124,9 +124,18 @@ class DateMention(TypedDict):
     end: int
 
 
+class CountryEvidence(TypedDict):
+    text: str
+    start: int
+    end: int
+    # how the span names the country: name, city, demonym, institution
+    via: str
+
+
 class CountryMentions(TypedDict):
     code: str
     mentions: int
+    evidence: list[CountryEvidence]
 
 
 class Entity(TypedDict):
@@ -166,8 +175,11 @@ class EnrichedArticle(SegmentedArticle):
 class DeadLetter(TypedDict):
     schema_version: int
     key: str | None
+    key_bytes: int | None
+    key_sha256: str | None
     value_b64: str
     value_bytes: int
+    value_sha256: str
     topic: str
     partition: int | None
     offset: int | None

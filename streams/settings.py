@@ -115,7 +115,11 @@ class Settings(BaseSettings):
     max_headers: Positive = 32
     max_header_bytes: Positive = 8192
     max_field_chars: Positive = 4096
-    dead_letter_value_budget: Positive = 65536
+    # Bytes of the original value a dead letter keeps: at most 4 MiB, so that a dead letter
+    # (base64'd) always fits the topics' 16 MiB limit.
+    dead_letter_value_budget: Annotated[
+        int, BeforeValidator(_integer), _between(0, 4 * 1024 * 1024)
+    ] = 65536
     processing_guarantee: Annotated[Guarantee, BeforeValidator(_lower)] = "at_least_once"
     kafka_security_protocol: Annotated[SecurityProtocol, BeforeValidator(_upper)] = "PLAINTEXT"
     kafka_sasl_mechanism: Annotated[SaslMechanism | None, BeforeValidator(_upper)] = None
@@ -126,11 +130,15 @@ class Settings(BaseSettings):
     trending_window_seconds: Positive = 3600
     produced_at_window_seconds: Positive = 300
     duplicate_window_days: Positive = 14
-    duplicate_max_entries: Positive = 200_000
+    # ~4.6 KB of memory per entry in every worker: 20,000 entries are ~92 MB.
+    duplicate_max_entries: Positive = 20_000
     # The broker refuses sessions outside group.min/max.session.timeout.ms (6 s, 300 s).
     kafka_session_timeout: Annotated[int, BeforeValidator(_integer), _between(6, 300)] = 10
     producer_linger_ms: Annotated[int, BeforeValidator(_integer), _between(0, 1000)] = 20
-    commit_interval_ms: Annotated[int, BeforeValidator(_integer), _between(100, 60_000)] = 2800
+    commit_interval_ms: Annotated[int, BeforeValidator(_integer), _between(100, 60_000)] = 1000
+    # Under at_least_once, also commit after every this many processed messages: what a
+    # SIGKILL makes the next worker process again (see streams.app).
+    commit_every: Annotated[int, BeforeValidator(_integer), _between(1, 100_000)] = 20
     # The local broker (streams.kafka_local): its version, jar cache and Maven settings file.
     kafka_version: str = "4.4.0"
     # None: ~/.cache/arabic-news-streams.

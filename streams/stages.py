@@ -92,7 +92,8 @@ BUILTIN: tuple[StageSpec, ...] = (
         input_schema="segmented-article",
         input_topic="{topic_segmented}",
         resources=("duplicates",),
-        description="dates, countries, entities, keywords, quotes, duplicates",
+        description="dates, quotes, entities (places, people, organisations), countries, keywords, "
+        "duplicates",
     ),
     StageSpec(
         "morphology",

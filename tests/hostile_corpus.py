@@ -16,10 +16,14 @@ from typing import Any
 
 import orjson
 
-from streams.codec import MAX_JSON_DEPTH, stable_id
+from streams.codec import DEAD_LETTER_KEY_BUDGET, MAX_JSON_DEPTH, stable_id
 
 LIMIT = 1024 * 1024  # STREAMS_MAX_MESSAGE_BYTES' default
 MIB = 1024 * 1024
+FIELD_LIMIT = 4096  # STREAMS_MAX_FIELD_CHARS' default
+HEADERS_LIMIT = 32  # STREAMS_MAX_HEADERS' default
+HEADER_BYTES_LIMIT = 8192  # STREAMS_MAX_HEADER_BYTES' default
+PRODUCED_AT = "x-produced-at-ms"
 
 Check = Callable[[dict[str, Any]], None]
 
@@ -50,11 +54,17 @@ class Case:
     error: str | None = None  # the dead-letter error_type, when the message is bad
     check: Check | None = None  # what the enriched record must satisfy, when it is not
     record_id: str | None = None  # the enriched record's id, when it is not the key
+    headers: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def expected_id(self) -> str:
         assert self.error is None
         return self.record_id or (self.key or b"").decode()
+
+    @property
+    def letter_key(self) -> str:
+        """The key of its dead letter: the original key's first bytes."""
+        return (self.key or b"")[:DEAD_LETTER_KEY_BUDGET].decode()
 
 
 def _json(fields: dict[str, Any]) -> bytes:
@@ -97,11 +107,11 @@ def _language(code: str) -> Check:
     def check(record: dict[str, Any]) -> None:
         assert record["language"] == code
         skipped = {s["name"] for s in record["provenance"]["stages"] if s["status"] == "skipped"}
-        if code != "ar":
-            assert {"countries", "keywords"} <= skipped
-        # Dates and quotes read Arabic, English and French wire copy only.
         if code not in ("ar", "en", "fr"):
-            assert {"dates", "quotes"} <= skipped
+            assert {"dates", "countries", "keywords", "quotes"} <= skipped
+        elif code != "ar":
+            # English and French articles get dates, countries, entities, keywords and quotes.
+            assert {"dates", "countries", "entities", "keywords", "quotes"}.isdisjoint(skipped)
 
     return check
 
@@ -148,6 +158,19 @@ def _near_limit() -> bytes:
     while len(_json({"text": body})) > LIMIT - 64:
         body = body[: len(body) - 500]
     return _json({"text": body})
+
+
+def _huge_key() -> bytes:
+    # Its first bytes, all a dead letter keeps, still name it.
+    return b"hostile-eight-mb-key-" + b"k" * (8 * 1000 * 1000)
+
+
+def _headers(count: int, value_bytes: int = 8) -> tuple[tuple[str, bytes], ...]:
+    return tuple((f"x-tag-{i}", b"v" * value_bytes) for i in range(count))
+
+
+def _far_future_ms() -> bytes:
+    return str(4_102_444_800_000 * 10).encode()  # the year ~3900
 
 
 def corpus() -> list[Case]:
@@ -205,6 +228,25 @@ def corpus() -> list[Case]:
         # --- size ----------------------------------------------------------------------------
         Case("over-limit-by-one", b"x" * (LIMIT + 1), error="too_large"),
         Case("ten-mib", ("خبر " * (10 * MIB // 7 + 1)).encode()[: 10 * MIB], error="too_large"),
+        # --- what else a producer controls: the key, headers, every field but text ----------
+        Case("eight-mb-key", b"x" * (LIMIT + 100 * 1024), key=_huge_key(), error="key_too_large"),
+        Case("key-over-limit", _json({"text": ARTICLE}), key=b"hostile-long-key-" + b"k" * 1024,
+             error="key_too_large"),
+        Case("too-many-headers", _json({"text": ARTICLE}), headers=_headers(HEADERS_LIMIT + 1),
+             error="too_many_headers"),
+        Case("headers-too-large", _json({"text": ARTICLE}),
+             headers=_headers(2, HEADER_BYTES_LIMIT // 2), error="headers_too_large"),
+        Case("source-900-kb", _json(_article(source="وكالة " * 80_000)),
+             error="field_too_long"),
+        Case("url-too-long", _json(_article(url="https://example.com/" + "a" * FIELD_LIMIT)),
+             error="field_too_long"),
+        Case("id-too-long", _json(_article(id="i" * (FIELD_LIMIT + 1))), error="field_too_long"),
+        Case("title-too-long", _json(_article(title="عنوان " * 1000)), error="field_too_long"),
+        Case("published-at-too-long", _json(_article(published_at="2025" * 2000)),
+             error="field_too_long"),
+        Case("nested-meta-too-long", _json(_article(meta={"author": {"bio": "x" * 5000}})),
+             error="field_too_long"),
+        Case("field-name-too-long", _json(_article(**{"n" * 5000: 1})), error="field_too_long"),
         # --- no value ------------------------------------------------------------------------
         Case("key-without-value", None, error="empty_value"),
         Case("empty-value", b"", error="empty_value"),
@@ -280,11 +322,27 @@ def corpus() -> list[Case]:
              check=_absent("\r")),
         Case("long-single-line", _json({"text": _LONG_LINE}), check=_contains("الحكومة")),
         Case("near-size-limit", _near_limit(), check=_contains("الزراعة")),
+        Case("field-at-the-limit", _json(_article(title="ع" * FIELD_LIMIT)),
+             check=_extra(title="ع" * FIELD_LIMIT)),
+        # The produce time a header claims is the producer's word: used only when close to
+        # the broker's timestamp, else ignored (the article goes on either way).
+        Case("produced-at-not-a-number", _json(_article()), headers=((PRODUCED_AT, b"soon"),),
+             check=_contains("الحكومة")),
+        Case("produced-at-far-future", _json(_article()),
+             headers=((PRODUCED_AT, _far_future_ms()),), check=_contains("الحكومة")),
+        Case("produced-at-one", _json(_article()), headers=((PRODUCED_AT, b"1"),),
+             check=_contains("الحكومة")),
+        Case("produced-at-negative", _json(_article()),
+             headers=((PRODUCED_AT, b"-1700000000000"),), check=_contains("الحكومة")),
+        Case("produced-at-huge-digits", _json(_article()),
+             headers=((PRODUCED_AT, b"9" * 400),), check=_contains("الحكومة")),
     ]
     keyed = []
     for case in cases:
         key = case.key if case.key is not None else f"hostile-{case.name}".encode()
-        keyed.append(Case(case.name, case.value, key, case.error, case.check, case.record_id))
+        keyed.append(
+            Case(case.name, case.value, key, case.error, case.check, case.record_id, case.headers)
+        )
     # A key that is not UTF-8 cannot be an id: the text's hash is.
     keyed.append(
         Case("key-not-utf8", _json({"text": ARTICLE + "\nمفتاح غير مقروء."}), key=b"\xff\xfe",

@@ -16,8 +16,11 @@ far above anything unrelated. Texts under ``MIN_TOKENS`` tokens have too few shi
 estimate and are matched only exactly.
 
 The index keeps its state in two plain ``MutableMapping`` objects with JSON values, so that a
-Faust table can back it: ``signatures`` maps an article id to ``[seen_at, *signature, exact]``,
-``seen_at`` (ms; the produce time in the stream) ordering articles so the earliest match wins;
+Faust table can back it: ``signatures`` maps an article id to ``[seen_at, signature, exact]``,
+the signature packed as base64 of its 128 big-endian 32-bit values (684 characters; a JSON list
+of the numbers took twice that on the changelog and ~5 KB as Python ints in every worker's
+memory), ``seen_at`` (ms; the produce time in the stream) ordering articles so the earliest
+match wins;
 ``bands`` maps each band key, and ``"x:" + exact digest``, to the earliest article that had it.
 The bands are derived from the signatures, so the stream keeps only the signatures in a Faust
 global table (one changelog message per article instead of 34) and each worker rebuilds its
@@ -27,7 +30,9 @@ counter: several workers write at once.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import heapq
 import logging
 import random
 import time
@@ -59,6 +64,10 @@ ROWS = NUM_HASHES // BANDS
 MIN_TOKENS = 8
 # On the estimate, not the true similarity: see the module docstring.
 DEFAULT_THRESHOLD = 0.6
+DAY_MS = 86_400_000
+# An entry's time counts towards the window's end at most this far past the wall clock: one
+# article claiming the year 3000 must not make every other entry look old.
+_FUTURE_SLACK_MS = DAY_MS
 
 # Universal hashing h -> (a*h + b) mod p over 32-bit shingle hashes: p is the largest prime
 # below 2**32, so every product fits in 64 bits and the family stays pairwise independent.
@@ -119,11 +128,23 @@ def estimated_jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
-def _unpack(stored: Sequence[Any]) -> tuple[int, Sequence[int], str | None]:
-    """``[seen_at, *signature, exact]`` (signature empty for short texts) -> its parts.
+def pack_signature(signature: Sequence[int]) -> str:
+    """A MinHash signature as stored: base64 of its big-endian 32-bit values ("" when empty)."""
+    return base64.b64encode(np.asarray(signature, dtype=">u4").tobytes()).decode("ascii")
 
-    Entries written before the exact digest was stored have none: ``[seen_at, *signature]``.
+
+def unpack_signature(packed: str) -> list[int]:
+    return [int(v) for v in np.frombuffer(base64.b64decode(packed), dtype=">u4")]
+
+
+def _unpack(stored: Sequence[Any]) -> tuple[int, Sequence[int], str | None]:
+    """``[seen_at, packed signature, exact]`` (signature "" for short texts) -> its parts.
+
+    Earlier entries held the signature as numbers: ``[seen_at, *signature, exact]``, and before
+    that had no exact digest: ``[seen_at, *signature]``.
     """
+    if len(stored) == 3 and isinstance(stored[1], str):
+        return int(stored[0]), unpack_signature(stored[1]), str(stored[2])
     exact = stored[-1] if len(stored) > 1 and isinstance(stored[-1], str) else None
     signature = stored[1 : len(stored) - (exact is not None)]
     return int(stored[0]), signature, exact
@@ -139,11 +160,16 @@ def band_keys(signature: Sequence[int]) -> list[str]:
 class DuplicateIndex:
     """Finds the earliest earlier article of the same story.
 
-    ``signatures`` is the state of record: one entry per article, ``[seen_at, *signature,
+    ``signatures`` is the state of record: one entry per article, ``[seen_at, signature,
     exact]``, so one write per article (in the stream: one changelog message of a global
     table). ``bands`` maps each band key and ``"x:" + exact`` to the earliest article that has
     it; it is derived from the signatures, and :meth:`observe` keeps it up to date with entries
     written elsewhere (another worker, an earlier run), so it may be a plain local dict.
+
+    Bounded: entries older than ``window_ms`` before the newest one (event time, ``seen_at``)
+    and, past ``max_entries``, the oldest, are deleted from ``signatures`` (in the stream: a
+    tombstone on the table's changelog) with the band keys they own, on each
+    :meth:`check_and_add`. An evicted article is no longer an original others can duplicate.
     """
 
     def __init__(
@@ -152,10 +178,22 @@ class DuplicateIndex:
         signatures: MutableMapping[str, list[Any]],
         *,
         threshold: float = DEFAULT_THRESHOLD,
+        window_ms: int | None = None,
+        max_entries: int | None = None,
     ) -> None:
         self.bands = bands
         self.signatures = signatures
         self.threshold = threshold
+        self.window_ms = window_ms
+        self.max_entries = max_entries
+        self.evicted = 0
+        self._newest = 0
+        # (seen_at, id) of every entry indexed here, oldest first; stale pairs (an entry
+        # evicted elsewhere or re-sent) are skipped when they come up.
+        self._ages: list[tuple[int, str]] = []
+
+    def __len__(self) -> int:
+        return len(self.signatures)
 
     def check_and_add(
         self, article_id: str, fp: Fingerprint, *, seen_at: int | None = None
@@ -170,18 +208,61 @@ class DuplicateIndex:
             first_seen = int(stored[0])
         else:
             first_seen = seen_at if seen_at is not None else time.time_ns() // 1_000_000
-        entry = [first_seen, *fp.signature, fp.exact]
+        entry = [first_seen, pack_signature(fp.signature), fp.exact]
         self.signatures[article_id] = entry
         self._index(article_id, first_seen, [f"x:{fp.exact}", *fp.bands])
+        if not stored:
+            self._track(article_id, first_seen)
+        self.evict()
         return found
 
-    def observe(self, article_id: str, stored: Sequence[Any]) -> None:
-        """Index an entry of ``signatures`` written elsewhere (e.g. read from a changelog)."""
+    def observe(self, article_id: str, stored: Sequence[Any] | None) -> None:
+        """Index an entry of ``signatures`` written elsewhere (e.g. read from a changelog);
+        ``None`` (a tombstone) forgets the article."""
+        if not stored:
+            self.forget(article_id)
+            return
         seen_at, signature, exact = _unpack(stored)
         if exact is not None and self.bands.get(f"x:{exact}") == article_id:
             return  # already indexed: our own write coming back, or a re-delivery
         keys = [f"x:{exact}"] if exact is not None else []
         self._index(article_id, seen_at, keys + band_keys(signature))
+        self._track(article_id, seen_at)
+
+    def forget(self, article_id: str) -> None:
+        """Drop the band keys ``article_id`` owns (its entry deleted, here or elsewhere)."""
+        stored = self.signatures.get(article_id)
+        if not stored:
+            return
+        _seen_at, signature, exact = _unpack(stored)
+        keys = [f"x:{exact}"] if exact is not None else []
+        for key in keys + band_keys(signature):
+            if self.bands.get(key) == article_id:
+                del self.bands[key]
+
+    def evict(self) -> int:
+        """Delete the entries out of the window or over the count; returns how many."""
+        evicted = 0
+        while self._ages:
+            seen_at, article_id = self._ages[0]
+            too_old = self.window_ms is not None and seen_at < self._newest - self.window_ms
+            too_many = self.max_entries is not None and len(self.signatures) > self.max_entries
+            if not (too_old or too_many):
+                break
+            heapq.heappop(self._ages)
+            stored = self.signatures.get(article_id)
+            if not stored or int(stored[0]) != seen_at:
+                continue  # evicted elsewhere already, or a stale pair
+            self.forget(article_id)
+            del self.signatures[article_id]
+            evicted += 1
+        self.evicted += evicted
+        return evicted
+
+    def _track(self, article_id: str, seen_at: int) -> None:
+        heapq.heappush(self._ages, (seen_at, article_id))
+        ceiling = time.time_ns() // 1_000_000 + _FUTURE_SLACK_MS
+        self._newest = max(self._newest, min(seen_at, ceiling))
 
     def _index(self, article_id: str, seen_at: int, keys: Sequence[str]) -> None:
         for key in keys:

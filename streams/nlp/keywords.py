@@ -3,16 +3,28 @@
 Scoring is term frequency, normalised by the number of content tokens so scores compare across
 articles of different length, with occurrences in the first sentence (the title) counted 1.5
 times: a title names the story, but one title word must not outrank the body's main subject.
-Terms are in the search form of :func:`streams.nlp.text.normalize_text`.
+
+Terms are stems in the search form of :func:`streams.nlp.text.normalize_text`, not surface
+forms: the article and the clitics glued to it ("والدولار", "بالدولار", "الدولار") are cut by
+tashaphyne's light stemmer, restricted to those prefixes (its full affix set also cuts the
+first letter of "وزير" and "فلسطين"); its segmentation with the longest prefix that leaves a
+stem of three letters or more wins, read on the word as written so "ألمانيا" keeps its alef.
+A bare conjunction or preposition ("ودولار") is cut only when the remainder occurs in the same
+article. Page furniture ("عاجل", "اقرأ أيضا", data/keyword_furniture.txt) is dropped. English
+and French articles get lower-cased words without their stopwords.
 """
 
 from __future__ import annotations
 
 import heapq
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 
+from camel_tools.utils.dediac import dediac_ar
+
 from streams.nlp.text import normalize_token
+from streams.nlp.wordlists import read_lines
 from streams.records import Keyword, Sentence
 
 logger = logging.getLogger(__name__)
@@ -22,12 +34,8 @@ __all__ = ["top_keywords"]
 _TITLE_WEIGHT = 1.5
 _MIN_LENGTH = 2
 
-# Clitic prefixes (conjunction, preposition, article), longest first. "لل" is ل + the article
-# whose alef is dropped in writing, so its remainder gets the article back.
-_PREFIXES = (
-    "وبال", "وكال", "وفال", "ولل", "وال", "بال", "كال", "فال", "لل",
-    "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك",
-)  # fmt: skip
+# Conjunction and preposition clitics left on a stem once the article is cut, longest first.
+_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 _PREFIX_INITIALS = frozenset(prefix[0] for prefix in _PREFIXES)
 
 # Words the general list lacks but that carry no topic in news: reporting verbs, dateline
@@ -62,35 +70,77 @@ _ENGLISH_STOPWORDS_WORDS = (
 _ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORDS_WORDS)
 
 
+# Article-bearing prefixes only: a bare و/ب/ل is as often the word's own first letter.
+_ARTICLE_PREFIXES = (
+    "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "وكال", "فبال",
+)  # fmt: skip
+_MIN_STEM = 3
+
+
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     from arabicstopwords.arabicstopwords import stopwords_list  # 13k forms, with clitics
 
     words: set[str] = set(stopwords_list())
     words.update(_NEWS_STOPWORDS)
+    words.update(read_lines("keyword_furniture.txt"))
     for verb in _REPORTING_VERBS:
         words.update((verb, "و" + verb, verb + "ت", "و" + verb + "ت"))
-    return frozenset(normalize_token(word) for word in words) | _ENGLISH_STOPWORDS
+    latin = _ENGLISH_STOPWORDS | frozenset(read_lines("stopwords_fr.txt"))
+    return frozenset(normalize_token(word) for word in words) | latin
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    from tashaphyne.stemming import ArabicLightStemmer
+
+    stemmer = ArabicLightStemmer()
+    stemmer.set_prefix_list(list(_ARTICLE_PREFIXES))
+    stemmer.set_suffix_list([""])
+    return stemmer
 
 
 @lru_cache(maxsize=1 << 16)
-def _content_term(token: str) -> str | None:
+def arabic_stem(word: str) -> str:
+    """The word without its article and the clitics before it ("والدولار" -> "دولار")."""
+    written = dediac_ar(word)
+    stemmer = _stemmer()
+    best = 0
+    for start, _end in stemmer.segment(written):  # type: ignore[attr-defined]
+        if start > best and len(written) - start >= _MIN_STEM:
+            best = start
+    return written[best:]
+
+
+Stemmer = Callable[[str], str]
+
+
+def _is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff"
+
+
+@lru_cache(maxsize=1 << 16)
+def _content_term(token: str, stem: Stemmer) -> str | None:
     """The token's term, or None for punctuation, digits, single letters and stopwords."""
     term = normalize_token(token)
     if len(term) < _MIN_LENGTH or term in _stopwords():
         return None
     if term.isalpha():
-        return term
+        if not _is_arabic(term[0]):
+            term = term.lower()
+            return None if term in _stopwords() else term
+        term = normalize_token(stem(token))
+        return term if len(term) >= _MIN_LENGTH and term not in _stopwords() else None
     # Latin alphanumerics name things (G20, 5G, F16); Arabic glued to digits is noise.
     return term if term.isascii() and term.isalnum() and not term.isdigit() else None
 
 
-def _weighted_counts(sentences: list[Sentence]) -> dict[str, float]:
+def _weighted_counts(sentences: list[Sentence], stem: Stemmer) -> dict[str, float]:
     counts: dict[str, float] = {}
     for index, sentence in enumerate(sentences):
         weight = _TITLE_WEIGHT if index == 0 else 1.0
         for token in sentence["tokens"]:
-            term = _content_term(token)
+            term = _content_term(token, stem)
             if term is not None:
                 counts[term] = counts.get(term, 0.0) + weight
     return counts
@@ -103,8 +153,7 @@ def _stem_candidates(term: str) -> tuple[str, ...]:
     candidates: list[str] = []
     for prefix in _PREFIXES:
         if term.startswith(prefix) and len(term) - len(prefix) >= _MIN_LENGTH:
-            rest = term[len(prefix) :]
-            candidates.append("ال" + rest if prefix.endswith("لل") else rest)
+            candidates.append(term[len(prefix) :])
     return tuple(candidates)
 
 
@@ -122,11 +171,16 @@ def _merge_clitics(counts: dict[str, float]) -> dict[str, float]:
     return merged
 
 
-def top_keywords(sentences: list[Sentence], *, limit: int = 10) -> list[Keyword]:
-    """The ``limit`` best terms, score descending then term ascending; scores to 4 decimals."""
+def top_keywords(
+    sentences: list[Sentence], *, limit: int = 10, stem: Stemmer | None = None
+) -> list[Keyword]:
+    """The ``limit`` best terms, score descending then term ascending; scores to 4 decimals.
+
+    ``stem`` reads an Arabic word's term (default :func:`arabic_stem`); the keyword
+    evaluation passes others to compare."""
     if limit <= 0:
         return []
-    counts = _weighted_counts(sentences)
+    counts = _weighted_counts(sentences, stem or arabic_stem)
     total = sum(counts.values())
     if not total:
         return []

@@ -157,6 +157,27 @@ class StreamsCollector(Collector):
             "or unreadable: the broker timestamp was used",
             value=counts["produced_at_rejected"],
         )
+        yield from self._duplicate_index()
+
+    def _duplicate_index(self) -> Iterator[Metric]:
+        # The index is global: every worker holds all of it, so these are not to be summed.
+        index = self.app.wiring.duplicate_index
+        yield GaugeMetricFamily(
+            f"{PREFIX}_duplicate_index_entries",
+            "Articles in the duplicate index held by this worker (bounded by "
+            "STREAMS_DUPLICATE_MAX_ENTRIES and STREAMS_DUPLICATE_WINDOW_DAYS)",
+            value=len(index),
+        )
+        yield GaugeMetricFamily(
+            f"{PREFIX}_duplicate_index_band_keys",
+            "LSH band keys this worker derives from the duplicate index, in memory",
+            value=len(index.bands),
+        )
+        yield CounterMetricFamily(
+            f"{PREFIX}_duplicate_index_evicted",
+            "Entries this worker evicted from the duplicate index (window or count)",
+            value=index.evicted,
+        )
 
     def _owned(self, name: str) -> list[tuple[str, Any]]:
         active = cluster.active_partitions(self.app, name)

@@ -4,14 +4,17 @@ enriched record, the worker stays up throughout, and a normal article still come
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Any
 
 import psutil
 import pytest
+from aiokafka import AIOKafkaProducer
 
-from streams.codec import validate
-from streams.kafka_client import send_acknowledged
-from tests.hostile_corpus import ARTICLE, LIMIT, Case, corpus
+from streams.codec import DEAD_LETTER_VALUE_BUDGET, validate
+from streams.kafka_client import ensure_topics, source_producer
+from streams.kafka_local import MAX_MESSAGE_BYTES
+from tests.hostile_corpus import ARTICLE, Case, corpus
 
 from .conftest import Pipeline
 from .traffic import OutputTracker
@@ -21,30 +24,45 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 AFTER = "hostile-normal-article-after-the-corpus"
 
 
-async def _send(pipeline: Pipeline, messages: list[tuple[bytes | None, bytes | None]]) -> None:
-    await send_acknowledged(pipeline.settings, pipeline.settings.topic_raw, messages)
+async def _send(pipeline: Pipeline, cases: list[Case]) -> None:
+    """Every case with its key and headers, in order, acknowledged."""
+    settings = pipeline.settings
+    await ensure_topics(settings)
+    producer: AIOKafkaProducer = source_producer(settings, max_request_size=MAX_MESSAGE_BYTES)
+    await producer.start()
+    try:
+        pending = [
+            await producer.send(
+                settings.topic_raw, c.value, key=c.key, headers=list(c.headers) or None
+            )
+            for c in cases
+        ]
+        for future in pending:
+            await future
+    finally:
+        await producer.stop()
 
 
 def _outcomes_in(tracker: OutputTracker, cases: list[Case]) -> bool:
     return (
         all(
-            (c.key or b"").decode() in tracker.dead
-            if c.error
-            else c.expected_id in tracker.enriched
+            c.letter_key in tracker.dead if c.error else c.expected_id in tracker.enriched
             for c in cases
         )
         and AFTER in tracker.enriched
     )
 
 
-async def test_hostile_corpus_through_a_worker(pipeline: Pipeline) -> None:
+@pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])
+async def test_hostile_corpus_through_a_worker(pipeline: Pipeline, guarantee: str) -> None:
     cases = corpus()
+    pipeline.env["STREAMS_PROCESSING_GUARANTEE"] = guarantee
     worker = pipeline.start_worker()
-    tracker = OutputTracker(pipeline.settings)
+    tracker = OutputTracker(pipeline.settings, read_committed=guarantee == "exactly_once")
     await tracker.start()
     try:
-        await _send(pipeline, [(c.key, c.value) for c in cases])
-        await _send(pipeline, [(AFTER.encode(), ARTICLE.encode())])
+        await _send(pipeline, cases)
+        await _send(pipeline, [Case("after", ARTICLE.encode(), AFTER.encode())])
         done = await tracker.wait_until(lambda t: _outcomes_in(t, cases), timeout=240)
         rss = psutil.Process(worker.process.pid).memory_info().rss
     finally:
@@ -53,11 +71,7 @@ async def test_hostile_corpus_through_a_worker(pipeline: Pipeline) -> None:
     missing = [
         c.name
         for c in cases
-        if (
-            (c.key or b"").decode() not in tracker.dead
-            if c.error
-            else c.expected_id not in tracker.enriched
-        )
+        if (c.letter_key not in tracker.dead if c.error else c.expected_id not in tracker.enriched)
     ]
     assert done, f"no outcome for {missing}\n{worker.tail()}"
     # Bounded: the 10 MiB message was refused, the near-limit article processed, and the worker
@@ -65,13 +79,16 @@ async def test_hostile_corpus_through_a_worker(pipeline: Pipeline) -> None:
     assert rss < 1024 * 1024 * 1024, rss
     for case in cases:
         if case.error:
-            _check_dead_letter(pipeline, tracker.dead_letters[(case.key or b"").decode()], case)
+            _check_dead_letter(pipeline, tracker.dead_letters[case.letter_key], case)
     assert tracker.enriched[AFTER] == 1
     assert tracker.enriched["hostile-repeated"] == 2
     # Nothing but the expected: no extra record and no extra dead letter.
     expected_ids = {c.expected_id for c in cases if c.error is None} | {AFTER}
     assert set(tracker.enriched) == expected_ids
-    assert set(tracker.dead) == {(c.key or b"").decode() for c in cases if c.error}
+    assert set(tracker.dead) == {c.letter_key for c in cases if c.error}
+    # Once each: no agent crashed and was restarted on a message.
+    assert sum(tracker.dead.values()) == len(tracker.dead), tracker.dead.most_common(3)
+    assert "Crashed reason" not in worker.log.read_text(errors="replace"), worker.tail(60)
 
 
 def _check_dead_letter(pipeline: Pipeline, letter: dict[str, Any], case: Case) -> None:
@@ -82,4 +99,6 @@ def _check_dead_letter(pipeline: Pipeline, letter: dict[str, Any], case: Case) -
     assert len(letter["reason"]) > 15
     original = case.value or b""
     assert letter["value_bytes"] == len(original)
-    assert base64.b64decode(letter["value_b64"]) == original[:LIMIT]
+    assert letter["value_sha256"] == hashlib.sha256(original).hexdigest()
+    assert base64.b64decode(letter["value_b64"]) == original[:DEAD_LETTER_VALUE_BUDGET]
+    assert letter["key_bytes"] == len(case.key or b"")

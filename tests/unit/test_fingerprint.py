@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +22,7 @@ from streams.nlp.fingerprint import (
     Fingerprint,
     estimated_jaccard,
     fingerprint,
+    unpack_signature,
 )
 from streams.nlp.places import fold_arabic
 
@@ -192,3 +195,87 @@ def test_samples_only_the_declared_pairs_are_duplicates() -> None:
             found.add(frozenset((a, b)))
     assert declared, "the samples declare no near-duplicate pair"
     assert found == declared
+
+
+# --- bounded state -----------------------------------------------------------------------
+
+DAY = 86_400_000
+NOW = 1_780_000_000_000  # ms, mid-2026
+
+
+class RecordingTable(dict[str, list[Any]]):
+    """A dict that records deletions, as a Faust table sends them as changelog tombstones."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tombstones: list[str] = []
+
+    def __delitem__(self, key: str) -> None:
+        self.tombstones.append(key)
+        super().__delitem__(key)
+
+
+def _distinct(n: int) -> Fingerprint:
+    return fingerprint(tokens(f"مقال رقم {n} " + " ".join(f"كلمة{n}x{i}" for i in range(12))))
+
+
+def test_entries_older_than_the_window_are_evicted_with_their_band_keys() -> None:
+    table = RecordingTable()
+    index = DuplicateIndex({}, table, window_ms=14 * DAY)
+    assert index.check_and_add("old", fingerprint(tokens(STORY)), seen_at=NOW - 20 * DAY) is None
+    assert index.check_and_add("recent", _distinct(1), seen_at=NOW - 13 * DAY) is None
+    assert len(index) == 2
+    # An article 14 days after "old": "old" leaves the index, "recent" stays.
+    assert index.check_and_add("new", _distinct(2), seen_at=NOW) is None
+    assert table.tombstones == ["old"] and set(table) == {"recent", "new"}
+    assert "old" not in index.bands.values()
+    # The evicted story is no longer an original: its edited copy is now the first.
+    assert index.check_and_add("edited", fingerprint(tokens(STORY_EDITED)), seen_at=NOW) is None
+    assert index.evicted == 1
+
+
+def test_past_the_count_the_oldest_entries_are_evicted() -> None:
+    table = RecordingTable()
+    index = DuplicateIndex({}, table, max_entries=100)
+    for n in range(250):
+        index.check_and_add(f"a{n}", _distinct(n), seen_at=NOW + n)
+    assert len(table) == 100 and index.evicted == 150
+    assert set(table) == {f"a{n}" for n in range(150, 250)}
+    assert set(index.bands.values()) <= set(table)
+    assert len(index.bands) == 100 * (BANDS + 1)
+
+
+def test_a_claimed_far_future_time_does_not_evict_everything() -> None:
+    index = DuplicateIndex({}, RecordingTable(), window_ms=14 * DAY)
+    now = time.time_ns() // 1_000_000
+    index.check_and_add("a", _distinct(1), seen_at=now)
+    index.check_and_add("b", _distinct(2), seen_at=now + 1000 * 365 * DAY)
+    assert len(index) == 2
+
+
+def test_a_tombstone_from_elsewhere_forgets_the_article() -> None:
+    table = RecordingTable()
+    index = DuplicateIndex({}, table)
+    index.check_and_add("a", fingerprint(tokens(STORY)), seen_at=NOW)
+    # Another worker evicted it: its tombstone arrives before the table applies it.
+    index.observe("a", None)
+    table.pop("a")
+    assert index.bands == {}
+    assert index.check_and_add("b", fingerprint(tokens(STORY_EDITED)), seen_at=NOW) is None
+
+
+def test_entries_in_the_earlier_formats_are_still_read() -> None:
+    fp = fingerprint(tokens(STORY))
+    signatures: dict[str, list[Any]] = {
+        "numbers": [NOW, *fp.signature, fp.exact],
+        "no-exact": [NOW + 1, *fingerprint(tokens(STORY_EDITED)).signature],
+    }
+    index = DuplicateIndex({}, signatures)
+    for article_id, stored in signatures.items():
+        index.observe(article_id, stored)
+    assert index.check_and_add("new", fingerprint(tokens(STORY_EDITED)), seen_at=NOW + 2) == (
+        "numbers"
+    )
+    packed = signatures["new"]
+    assert len(packed) == 3 and len(packed[1]) == 684
+    assert unpack_signature(packed[1]) == fingerprint(tokens(STORY_EDITED)).signature

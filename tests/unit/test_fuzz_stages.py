@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from streams.codec import BadMessage, decode_raw, validate
+from streams.nlp.countries import count_countries, find_entities, place_mentions_for
 from streams.nlp.dates import extract_dates
 from streams.nlp.fingerprint import BANDS, NUM_HASHES, fingerprint
 from streams.nlp.keywords import top_keywords
@@ -117,6 +118,18 @@ def test_places_quotes_and_language_index_the_text(text: str) -> None:
     for country in find_countries(clean):
         assert len(country["code"]) == 2 and country["mentions"] >= 1
     assert detect_language(clean) is None or isinstance(detect_language(clean), str)
+
+
+@FUZZ
+@given(TEXT, st.sampled_from(["ar", "en", "fr"]))
+def test_entities_and_country_evidence_index_the_text(text: str, language: str) -> None:
+    clean = clean_text(text)
+    entities = find_entities(clean, language, find_quotes(clean))
+    _spans_cut_their_text(clean, entities)
+    assert {e["source"] for e in entities} <= {"gazetteer", "rules"}
+    for country in count_countries(clean, place_mentions_for(clean, language), entities):
+        assert country["mentions"] == len(country["evidence"])
+        _spans_cut_their_text(clean, country["evidence"])
 
 
 @FUZZ

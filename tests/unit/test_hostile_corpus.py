@@ -9,7 +9,14 @@ import tracemalloc
 import orjson
 import pytest
 
-from streams.codec import BadMessage, dead_letter, decode_raw, validate
+from streams.codec import (
+    DEAD_LETTER_VALUE_BUDGET,
+    BadMessage,
+    InputLimits,
+    dead_letter,
+    decode_raw,
+    validate,
+)
 from streams.pipeline import Resources, run_chain
 from tests.hostile_corpus import LIMIT, MIB, Case, corpus
 
@@ -31,7 +38,8 @@ def resources() -> Resources:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case_ends_as_expected(case: Case, resources: Resources) -> None:
     try:
-        record = run_chain(decode_raw(case.value, case.key, max_bytes=LIMIT), resources)
+        raw = decode_raw(case.value, case.key, limits=InputLimits(), headers=case.headers)
+        record = run_chain(raw, resources)
     except BadMessage as exc:
         assert exc.code == case.error, exc.reason
         assert len(exc.reason) > 15
@@ -58,7 +66,6 @@ def _refuse(value: bytes, key: bytes | None) -> bytes:
             stage="segment",
             error_type=exc.code,
             reason=exc.reason,
-            max_bytes=LIMIT,
         )
         return orjson.dumps(letter)
     raise AssertionError("accepted")
@@ -78,12 +85,12 @@ def test_ten_mib_is_refused_in_memory_that_does_not_grow_with_the_message() -> N
     assert case.value is not None and len(case.value) == 10 * MIB
     just_over, _ = _peak(case.value[: LIMIT + 1], case.key)
     ten_mib, payload = _peak(case.value, case.key)
-    # Refused before decoding, and only the first LIMIT bytes are kept in the dead letter: a
-    # 10 MiB message costs what a message one byte over the limit costs (orjson reserves room
-    # for escaping the kept base64 text, the same for both).
+    # Refused before decoding, and only the first bytes are kept in the dead letter: a 10 MiB
+    # message costs what a message one byte over the limit costs (orjson reserves room for
+    # escaping the kept base64 text, the same for both).
     assert ten_mib <= just_over + 64 * 1024, (ten_mib, just_over)
     letter = orjson.loads(payload)
     validate("dead-letter", letter)
     assert letter["error_type"] == "too_large"
     assert letter["value_bytes"] == 10 * MIB
-    assert base64.b64decode(letter["value_b64"]) == case.value[:LIMIT]
+    assert base64.b64decode(letter["value_b64"]) == case.value[:DEAD_LETTER_VALUE_BUDGET]

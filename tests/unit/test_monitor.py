@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -214,3 +215,38 @@ def test_windows_and_their_retirement() -> None:
     assert current["start"] == 7200 and current["articles"] == 3
     assert current["entities"] == [["a", 3], ["b", 1]] and current["countries"] == [["SA", 1]]
     assert previous["articles"] == 5
+
+
+def test_a_counters_value_has_a_fixed_maximum_size_whatever_the_sources() -> None:
+    value = None
+    for offset in range(1000):
+        # 900 KB sources, each distinct (the twenty articles, fifty times over).
+        source = f"{offset:04d}" + "😀" * 225_000
+        delivery = monitor.Delivery(latency_ms=5.0, source=source, dialect="MSA")
+        value = monitor.count_hop(value, offset=offset, runs=[], now=1000.0, delivery=delivery)
+    assert value is not None
+    assert len(value["sources"]) == monitor.MAX_SOURCES + 1  # and OTHER
+    assert all(len(name) <= monitor.MAX_LABEL_CHARS for name in value["sources"])
+    assert value["sources"][monitor.OTHER] == 1000 - monitor.MAX_SOURCES
+    assert len(orjson.dumps(value)) < 64 * 1024
+
+
+def test_a_trending_value_has_a_fixed_maximum_size_whatever_the_entities() -> None:
+    value = None
+    for offset in range(50):
+        record = {
+            "entities": [{"text": f"{offset}-{i}-" + "ع" * 5000} for i in range(100)],
+            "countries": [{"code": f"{offset}-{i}" * 100} for i in range(100)],
+        }
+        entities, countries = monitor.trending_terms(record)
+        value = monitor.count_trending(value, offset=offset, entities=entities, countries=countries)
+    assert value is not None
+    assert len(value["entities"]) <= monitor.MAX_TERMS
+    assert len(value["countries"]) <= monitor.MAX_COUNTRIES
+    assert all(len(term) <= monitor.MAX_LABEL_CHARS for term in value["entities"])
+    assert len(orjson.dumps(value)) < 128 * 1024
+
+
+def test_a_short_label_is_kept_whole() -> None:
+    assert monitor.label("  رويترز ") == "رويترز"
+    assert monitor.label("x" * 100) == "x" * 63 + "…"

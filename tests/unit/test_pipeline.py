@@ -67,7 +67,7 @@ def test_a_stage_that_fails_marks_the_article_and_it_flows_on(
     assert runs["countries"]["status"] == "ok" and record["countries"]
 
 
-def test_a_non_arabic_article_goes_through_with_arabic_stages_skipped() -> None:
+def test_an_english_article_gets_countries_entities_keywords_and_quotes() -> None:
     text = (
         "Markets rally as central bank holds rates\n"
         "The central bank kept its benchmark rate unchanged on Tuesday, citing easing "
@@ -77,25 +77,24 @@ def test_a_non_arabic_article_goes_through_with_arabic_stages_skipped() -> None:
     validate("enriched-article", record)
     assert record["language"] == "en"
     runs = _runs(record)
-    for stage in ("countries", "keywords"):
-        assert runs[stage]["status"] == "skipped"
-        assert "Arabic-only" in runs[stage]["reason"]
-    # English and French wire copy: dates and quotes read them too.
-    assert runs["dates"]["status"] == "ok" and runs["quotes"]["status"] == "ok"
+    for stage in ("dates", "countries", "entities", "keywords", "quotes"):
+        assert runs[stage]["status"] == "ok"
     assert [(d["text"], d["value"]) for d in record["dates"]] == [("on Tuesday", "2025-03-11")]
+    assert record["keywords"] and {"central", "bank"} <= {k["term"] for k in record["keywords"]}
     assert runs["duplicates"]["status"] == "ok"
 
 
-def test_dates_and_quotes_skip_languages_outside_the_region_wire() -> None:
+def test_an_article_in_another_language_skips_the_wire_stages() -> None:
     text = (
         "Die Zentralbank belässt den Leitzins unverändert\n"
         "Die Zentralbank hat ihren Leitzins am Dienstag unverändert gelassen und verwies auf "
         "die nachlassende Inflation. Analysten hatten die Entscheidung erwartet."
     )
     record = run_chain(_raw(text), Resources(chain=()))
+    validate("enriched-article", record)
     runs = _runs(record)
     assert record["language"] == "de"
-    for stage in ("dates", "quotes"):
+    for stage in ("dates", "countries", "entities", "keywords", "quotes"):
         assert runs[stage]["status"] == "skipped"
 
 

@@ -123,3 +123,23 @@ def test_compiling_a_validator_leaves_the_shipped_document_as_it_is() -> None:
 def test_a_reference_outside_the_package_is_refused() -> None:
     with pytest.raises(ValueError, match="outside this package"):
         codec._resolve_local("https://example.com/schemas/v1/enriched-article.schema.json")
+
+
+def test_country_evidence_is_required_of_version_2_records_only() -> None:
+    """Version 2 added `countries[].evidence`: a version-1 record without it stays valid, a
+    version-2 record must carry it."""
+    record = _v1_record()
+    record["countries"] = [{"code": "IQ", "mentions": 1}]
+    codec.validate("enriched-article", record)
+    record["schema_version"] = 2
+    with pytest.raises(codec.BadMessage, match="schema_violation"):
+        codec.validate("enriched-article", record)
+    record["countries"] = [
+        {
+            "code": "IQ",
+            "mentions": 1,
+            "evidence": [{"text": "بغداد", "start": 0, "end": 5, "via": "city"}],
+        }
+    ]
+    codec.validate("enriched-article", record)
+    published_validator("enriched-article").validate(record)

@@ -140,7 +140,7 @@ def test_the_shared_settings_contract_is_in_the_model() -> None:
         4096,
     )
     assert (s.produced_at_window_seconds, s.duplicate_window_days) == (300, 14)
-    assert (s.duplicate_max_entries, s.dead_letter_value_budget) == (200_000, 65536)
+    assert (s.duplicate_max_entries, s.dead_letter_value_budget) == (20_000, 65536)
 
 
 def test_broker_url_strips_faust_scheme() -> None:
@@ -169,3 +169,27 @@ def test_batching_and_commit_settings_reach_the_faust_app() -> None:
     app = create_app(settings)
     assert app.conf.producer_linger == 0.04
     assert app.conf.broker_commit_interval == 0.5
+
+
+def test_limits_on_what_a_producer_controls_have_the_contract_defaults() -> None:
+    settings = from_env({})
+    assert (settings.max_key_bytes, settings.max_headers, settings.max_header_bytes) == (
+        1024,
+        32,
+        8192,
+    )
+    assert settings.max_field_chars == 4096
+    assert (settings.duplicate_window_days, settings.duplicate_max_entries) == (14, 20_000)
+    assert settings.dead_letter_value_budget == 65536
+    assert from_env({"STREAMS_MAX_FIELD_CHARS": "100"}).max_field_chars == 100
+    with pytest.raises(SettingsError, match="STREAMS_MAX_KEY_BYTES"):
+        from_env({"STREAMS_MAX_KEY_BYTES": "0"})
+
+
+def test_at_least_once_also_commits_every_few_messages() -> None:
+    from streams.app import create_app
+
+    assert create_app(from_env({})).conf.broker_commit_every == 20
+    assert create_app(from_env({"STREAMS_COMMIT_EVERY": "7"})).conf.broker_commit_every == 7
+    exactly_once = from_env({"STREAMS_PROCESSING_GUARANTEE": "exactly_once"})
+    assert create_app(exactly_once).conf.broker_commit_every == 10_000
