@@ -33,6 +33,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
+from streams import topics
 from streams.bench.corpus import Article
 from streams.bench.processes import (
     Broker,
@@ -326,6 +327,11 @@ async def run_mode(
     env = run_env(broker.url, run_id, tmp / "data")
     settings = from_env(env)
     await ensure_topics(settings)
+    # Every topic of the whole chain, tables' changelogs included, before any worker starts:
+    # workers that start together (a stage split) would otherwise race to create them.
+    planned = topics.plan(settings)
+    await topics.create(settings, planned)
+    await topics.wait_visible(settings, planned)
     workers: list[Worker] = []
     sampler: RssSampler | None = None
     result: dict[str, Any] = {"kind": spec.kind, "workers": spec.workers, "runs": []}
