@@ -168,3 +168,58 @@ def bench_stream(**kwargs: Any) -> None:
 def bench_all(**kwargs: Any) -> None:
     """Everything above, in one run (about 5-10 minutes on two cores)."""
     _run("all", **kwargs)
+
+
+def _variant(text: str) -> tuple[str, dict[str, str]]:
+    name, _, assignments = text.partition(":")
+    env = dict(item.split("=", 1) for item in assignments.split(",") if "=" in item)
+    return name, env
+
+
+@bench.command("overhead")
+@click.option("--articles", default=2000, show_default=True, help="articles per run")
+@click.option("--repeats", default=3, show_default=True, help="runs (medians reported)")
+@click.option("--kinds", default="faust,peer", show_default=True, help="faust, peer")
+@click.option("--workers", default="1", show_default=True, help="worker counts, comma-separated")
+@click.option(
+    "--budget-articles",
+    default=5000,
+    show_default=True,
+    help="articles of the py-spy budget run (0: skip it)",
+)
+@click.option("--broker", default=None, help="use this broker [default: start one]")
+@click.option("--json", "json_path", default=None, help="write the result here")
+@click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    help="NAME:VAR=VALUE,...: one Faust worker with these settings, A/B against the others",
+)
+@click.option("--split", is_flag=True, help="also: segment on one worker, enrich on another")
+def bench_overhead(**kwargs: Any) -> None:
+    """The outside measurement: streamed (1 worker, broker included) vs `streams enrich` on
+    the same file, and one Faust worker's CPU per article by component (py-spy)."""
+    from streams.bench import overhead
+    from streams.settings import get_settings
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    bench_dir = get_settings().data_dir / "bench"
+    result = overhead.run_overhead(
+        articles=kwargs["articles"],
+        repeats=kwargs["repeats"],
+        kinds=[k for k in kwargs["kinds"].split(",") if k],
+        workers=[int(w) for w in kwargs["workers"].split(",") if w],
+        budget_articles=kwargs["budget_articles"],
+        broker_url=kwargs["broker"],
+        out_dir=bench_dir / f"overhead-{stamp}",
+        progress=lambda m: click.echo(f"{time.strftime('%H:%M:%S')} {m}", err=True),
+        variants=[_variant(v) for v in kwargs["variants"]],
+        split=kwargs["split"],
+    )
+    for line in overhead.lines(result):
+        click.echo(line)
+    default = bench_dir / f"overhead-{stamp}.json"
+    path = Path(kwargs["json_path"]) if kwargs["json_path"] else default
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+    click.echo(f"JSON: {path}")

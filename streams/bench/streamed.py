@@ -18,6 +18,8 @@ import math
 import shutil
 import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -31,6 +33,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
+from streams import topics
 from streams.bench.corpus import Article
 from streams.bench.processes import (
     Broker,
@@ -168,6 +171,10 @@ class ModeSpec:
     latency_seconds: float = 10.0
     profile_dir: Path | None = None  # write a pyinstrument report per worker here
     keep_logs: bool = False  # keep the workers' logs (they are kept anyway when one failed)
+    # Sample each worker with py-spy over the timed runs (raw stacks, streams.bench.budget).
+    py_spy_dir: Path | None = None
+    # A stage split: worker i runs only these stages (STREAMS_STAGES), one entry per worker.
+    stages_per_worker: tuple[str, ...] = ()
 
 
 def run_env(broker: str, run_id: str, data: Path) -> dict[str, str]:
@@ -264,6 +271,46 @@ async def _latency_run(
     }
 
 
+def _start_py_spy(spec: ModeSpec, workers: Sequence[Worker]) -> list[tuple[Any, Path]]:
+    if spec.py_spy_dir is None:
+        return []
+    spy = Path(sys.executable).with_name("py-spy")
+    out = []
+    for index, worker in enumerate(workers):
+        path = spec.py_spy_dir / f"{spec.kind}-x{spec.workers}-worker{index}.txt"
+        process = subprocess.Popen(
+            [
+                str(spy),
+                "record",
+                "--format",
+                "raw",
+                "--rate",
+                "250",
+                "--nonblocking",
+                "-o",
+                str(path),
+                "-p",
+                str(worker.process.pid),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        out.append((process, path))
+    return out
+
+
+def _stop_py_spy(spies: Sequence[tuple[Any, Path]]) -> list[str]:
+    # py-spy writes its file on SIGINT.
+    for process, _path in spies:
+        process.send_signal(signal.SIGINT)
+    for process, _path in spies:
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return [str(path) for _process, path in spies]
+
+
 async def run_mode(
     spec: ModeSpec,
     broker: Broker,
@@ -280,6 +327,11 @@ async def run_mode(
     env = run_env(broker.url, run_id, tmp / "data")
     settings = from_env(env)
     await ensure_topics(settings)
+    # Every topic of the whole chain, tables' changelogs included, before any worker starts:
+    # workers that start together (a stage split) would otherwise race to create them.
+    planned = topics.plan(settings)
+    await topics.create(settings, planned)
+    await topics.wait_visible(settings, planned)
     workers: list[Worker] = []
     sampler: RssSampler | None = None
     result: dict[str, Any] = {"kind": spec.kind, "workers": spec.workers, "runs": []}
@@ -291,6 +343,8 @@ async def run_mode(
                 STREAMS_WEB_PORT=str(free_port()),
                 STREAMS_DATA_DIR=str(tmp / f"data-{index}"),
             )
+            if spec.stages_per_worker:
+                worker_env["STREAMS_STAGES"] = spec.stages_per_worker[index]
             profile = (
                 spec.profile_dir / f"{spec.kind}-x{spec.workers}-worker{index}.pyisession"
                 if spec.profile_dir
@@ -316,6 +370,7 @@ async def run_mode(
         if broker.pid:
             processes["broker"] = psutil.Process(broker.pid)
         processes["benchmark (producer+consumer)"] = psutil.Process()
+        spies = _start_py_spy(spec, workers)
         for number, articles in enumerate(slices, 1):
             async with Collector(settings) as collector:
                 ids = {a.id for a in articles}
@@ -341,6 +396,10 @@ async def run_mode(
                 * worker_cores
                 * (after.wall - before.wall)
                 / len(articles),
+                "broker_cpu_ms_per_article": 1000
+                * cores.get("broker", float("nan"))
+                * (after.wall - before.wall)
+                / len(articles),
                 "latency_under_load": latency_summary(list(got.latency_ms.values())),
             }
             result["runs"].append(run)
@@ -352,6 +411,7 @@ async def run_mode(
                     else f"incomplete ({run['received']}/{len(articles)})"
                 )
             )
+        result["py_spy"] = _stop_py_spy(spies)
         rates = [r["articles_per_s"] for r in result["runs"] if r["articles_per_s"]]
         if spec.latency_fraction and latency_articles and rates:
             rate = spec.latency_fraction * statistics.median(rates)
