@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -278,6 +279,19 @@ def _declare_duplicate_index(app: StreamsApp, settings: Settings) -> DuplicateIn
     return index
 
 
+def _durable_producer(app: faust.App) -> None:
+    """Every send waits for all in-sync replicas (acks=all, what min.insync.replicas guards)
+    and is idempotent, so a retried send after a leader change is not written twice. Faust
+    asks for idempotence only inside transactions (exactly_once)."""
+    base: Any = app.transport.Producer
+
+    class DurableProducer(base):
+        def _settings_extra(self) -> Mapping[str, Any]:
+            return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
+
+    app.transport.Producer = DurableProducer  # type: ignore[misc]
+
+
 def build_app(settings: Settings, *, resources: Resources | None = None) -> StreamsApp:
     """The worker's Faust app for ``settings``: topics, tables, agents and web views.
 
@@ -299,6 +313,7 @@ def build_app(settings: Settings, *, resources: Resources | None = None) -> Stre
     app.wiring = wiring
     _declare_topics(app, wiring)
     _declare_tables(app, wiring)
+    _durable_producer(app)
     # Uncorrected, Faust can lose a message on a restart or a rebalance and, under
     # exactly_once, sends outside the transactions: see streams.delivery.
     delivery.install(

@@ -413,6 +413,10 @@ async def prepare(
     """Create what is missing (if allowed), check the rest, wait until every broker serves
     them all. Raises TopicError naming each topic that cannot be used as planned."""
     created = await create(settings, specs) if allow_create else []
+    if allow_create:
+        # A topic just created (here or by a worker starting beside this one) reaches each
+        # broker's metadata a moment later: described too early, it would look missing.
+        await wait_visible(settings, specs)
     _, found = await describe(settings, [s.name for s in specs])
     differences = [d for spec in specs for d in compare(spec, found.get(spec.name))]
     fatal = [d for d in differences if d.fatal]
@@ -420,7 +424,8 @@ async def prepare(
         raise TopicError([d.line() for d in fatal])
     for difference in differences:
         logger.warning("%s", difference.line())
-    await wait_visible(settings, specs)
+    if not allow_create:
+        await wait_visible(settings, specs)
     return Prepared(created=created, warnings=differences)
 
 
