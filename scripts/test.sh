@@ -11,5 +11,6 @@ trap cleanup EXIT
 "$bin/streams" kafka start --port "$port" --data-dir "$data"
 export STREAMS_TEST_BROKER="kafka://127.0.0.1:$port"
 "$bin/ruff" check streams tests examples
+"$bin/ruff" format --check streams tests examples
 "$bin/mypy" streams
 "$bin/pytest" "$@"

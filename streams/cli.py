@@ -127,8 +127,10 @@ def _prepare_topics(settings: Settings) -> None:
     except TopicError as exc:
         _fail(str(exc))
     except TimeoutError:
-        _fail(f"the topics could not be prepared within {TOPICS_TIMEOUT:.0f}s "
-              f"(broker {settings.broker_url})")
+        _fail(
+            f"the topics could not be prepared within {TOPICS_TIMEOUT:.0f}s "
+            f"(broker {settings.broker_url})"
+        )
     if prepared.created:
         logger.info("created topics: %s", ", ".join(prepared.created))
 
@@ -213,12 +215,16 @@ def topics_check(stages: str | None) -> None:
         _fail(problem)
     differences = asyncio.run(asyncio.wait_for(check(settings, specs), TOPICS_TIMEOUT))
     for difference in differences:
-        label = click.style("error", fg="red") if difference.fatal else click.style(
-            "warning", fg="yellow")
+        label = (
+            click.style("error", fg="red")
+            if difference.fatal
+            else click.style("warning", fg="yellow")
+        )
         click.echo(f"{label}: {difference.line()}")
     fatal = sum(d.fatal for d in differences)
-    click.echo(f"{len(specs)} topics planned, {fatal} error(s), "
-               f"{len(differences) - fatal} warning(s)")
+    click.echo(
+        f"{len(specs)} topics planned, {fatal} error(s), {len(differences) - fatal} warning(s)"
+    )
     if fatal:
         sys.exit(1)
 
@@ -465,8 +471,17 @@ def tables_command(
         raise click.UsageError("--key needs a table NAME (e.g. counters-segment)")
     settings = _settings()
     base = url or f"http://127.0.0.1:{settings.web_port}"
-    sys.exit(show(base, name, key=key, watch=watch, as_json=as_json, interval=interval,
-                  token=settings.token))
+    sys.exit(
+        show(
+            base,
+            name,
+            key=key,
+            watch=watch,
+            as_json=as_json,
+            interval=interval,
+            token=settings.token,
+        )
+    )
 
 
 @main.command("settings")

@@ -38,7 +38,19 @@ Value = dict[str, Any]
 
 # Upper bounds (ms) of the produce-to-enriched latency buckets; one overflow bucket follows.
 LATENCY_BOUNDS_MS: tuple[float, ...] = (
-    10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000,
+    10,
+    25,
+    50,
+    100,
+    250,
+    500,
+    1000,
+    2500,
+    5000,
+    10_000,
+    30_000,
+    60_000,
+    300_000,
 )
 SERIES_STEP = 10  # seconds per throughput bucket
 SERIES_SPAN = 600  # seconds of throughput history each value keeps
@@ -364,8 +376,9 @@ def summarize_counters(
         _add_counts(dialects, value.get("dialects", {}))
         latency = value.get("latency")
         if latency:
-            latency_counts = [a + int(b) for a, b in zip(latency_counts, latency["counts"],
-                                                          strict=True)]
+            latency_counts = [
+                a + int(b) for a, b in zip(latency_counts, latency["counts"], strict=True)
+            ]
             latency_sum += float(latency.get("sum", 0.0))
             latency_max = max(latency_max, float(latency.get("max", 0.0)))
     count = sum(latency_counts)

@@ -37,8 +37,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 TIMEOUT = 120.0
 
@@ -233,8 +239,12 @@ def test_stats_on_either_worker_are_exact_totals_over_all_partitions(cluster: Cl
         window = max(windows, key=lambda w: w["articles"])
         if window["articles"] == 35:  # unless the run straddled a window boundary
             mentions = Counter(c for r in records for c in monitor.trending_terms(r)[1])
-            assert window["countries"] == [[c, n] for c, n in sorted(
-                mentions.items(), key=lambda i: (-i[1], i[0]))][: len(window["countries"])]
+            assert (
+                window["countries"]
+                == [[c, n] for c, n in sorted(mentions.items(), key=lambda i: (-i[1], i[0]))][
+                    : len(window["countries"])
+                ]
+            )
         # Two workers hold two input partitions each.
         assigned = sorted(p for w in stats["workers"] for ps in w["assigned"].values() for p in ps)
         assert assigned == [0, 0, 1, 1, 2, 2, 3, 3]  # raw and segmented topics
@@ -296,8 +306,14 @@ def test_streams_tables_command_reads_the_workers(cluster: Cluster) -> None:
     env = {**os.environ, "COLUMNS": "160"}
 
     def streams(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "streams.cli", "tables", *args, "--url", url],
-                              capture_output=True, text=True, timeout=60, env=env, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "streams.cli", "tables", *args, "--url", url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            check=False,
+        )
 
     as_json = streams("--json")
     assert as_json.returncode == 0, as_json.stderr
@@ -308,8 +324,10 @@ def test_streams_tables_command_reads_the_workers(cluster: Cluster) -> None:
     assert lines and "35" in lines[0].split()
     key = streams("counters-enrich", "--key", "enrich|0", "--json")
     assert key.returncode == 0, key.stderr
-    assert orjson.loads(key.stdout) == get(cluster.workers[0].web_port,
-                                           "/tables/counters-enrich?key=enrich%7C0")[1]
+    assert (
+        orjson.loads(key.stdout)
+        == get(cluster.workers[0].web_port, "/tables/counters-enrich?key=enrich%7C0")[1]
+    )
 
 
 @pytest.mark.browser
@@ -328,8 +346,14 @@ def test_dashboard_shows_the_run_in_a_real_browser(cluster: Cluster) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1100})
-            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
-                    if m.type in ("error", "warning") else None)
+            page.on(
+                "console",
+                lambda m: (
+                    problems.append(f"{m.type}: {m.text}")
+                    if m.type in ("error", "warning")
+                    else None
+                ),
+            )
             page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
             page.on("request", lambda r: requests.append(r.url))
             page.goto(f"http://127.0.0.1:{port}/dashboard")
@@ -363,22 +387,29 @@ def test_a_restart_keeps_the_totals_exact(cluster: Cluster) -> None:
     # has its input processed again, and the records it sends on a second time are new
     # messages to the next stage (counted: the README's Monitoring section says so). The
     # re-delivered input itself is not counted twice; tests/agents/test_tally.py shows that.
-    wait_for("the group to commit every input offset",
-             lambda: all_committed(cluster.pipeline.settings), cluster.running)
+    wait_for(
+        "the group to commit every input offset",
+        lambda: all_committed(cluster.pipeline.settings),
+        cluster.running,
+    )
     assert second.stop() == 0, second.tail()
     # The survivor takes over every partition and recovers the other's from the changelogs.
-    wait_for("the survivor alone with exact totals",
-             lambda: (s := cluster.stats(first))["complete"] and len(s["workers"]) == 1
-             and exact(s, 35), [first])
+    wait_for(
+        "the survivor alone with exact totals",
+        lambda: (s := cluster.stats(first))["complete"] and len(s["workers"]) == 1 and exact(s, 35),
+        [first],
+    )
     third = cluster.start()
     health_sequence(third)
     after_restart = cluster.settle(35)
     assert all(len(s["workers"]) == 2 for s in after_restart.values())
     # Produce once the group is settled: faust-streaming 0.15.3 was seen, on a worker still
     # finishing a rebalance, to deliver an input message again and skip the next one.
-    wait_for("every worker ready",
-             lambda: all(get(w.web_port, "/health")[0] == 200 for w in cluster.running),
-             cluster.running)
+    wait_for(
+        "every worker ready",
+        lambda: all(get(w.web_port, "/health")[0] == 200 for w in cluster.running),
+        cluster.running,
+    )
     sent = cluster.pipeline.produce([str(SAMPLES)])
     records = cluster.pipeline.consume(limit=2 * sent)
     copies = Counter(record["id"] for record in records)

@@ -92,8 +92,13 @@ def test_the_value_given_is_never_modified() -> None:
     value = _deliver([0], final=True)
     assert value is not None
     snapshot = repr(value)
-    monitor.count_hop(value, offset=1, runs=RUNS, now=2000.0,
-                      delivery=monitor.Delivery(latency_ms=5.0, source="x"))
+    monitor.count_hop(
+        value,
+        offset=1,
+        runs=RUNS,
+        now=2000.0,
+        delivery=monitor.Delivery(latency_ms=5.0, source="x"),
+    )
     monitor.count_dead_letter(value, offset=2, error_type="y", now=2000.0)
     assert repr(value) == snapshot
 
@@ -131,10 +136,13 @@ def test_merge_takes_the_copy_with_the_highest_offset_whatever_the_order() -> No
     fresh = {"segment|1": {"offset": 7, "events": 8}}
     for claims in ([stale, fresh], [fresh, stale]):
         merged = monitor.merge_claims(claims)
-        assert merged == {"segment|1": {"offset": 7, "events": 8},
-                          "segment|2": {"offset": 9, "events": 10}}
-    tables = monitor.merge_tables([{"counters-segment": stale}, {"counters-segment": fresh,
-                                                                 "trending": {}}])
+        assert merged == {
+            "segment|1": {"offset": 7, "events": 8},
+            "segment|2": {"offset": 9, "events": 10},
+        }
+    tables = monitor.merge_tables(
+        [{"counters-segment": stale}, {"counters-segment": fresh, "trending": {}}]
+    )
     assert tables["counters-segment"]["segment|1"]["events"] == 8
     assert tables["trending"] == {}
 
@@ -157,18 +165,23 @@ def test_summary_sums_partitions_and_orders_by_chain() -> None:
     for partition, offsets in enumerate(([0, 1, 2], [0, 1])):
         value = None
         for offset in offsets:
-            value = monitor.count_hop(value, offset=offset,
-                                      runs=[{"name": "segment", "status": "ok"}], now=now)
+            value = monitor.count_hop(
+                value, offset=offset, runs=[{"name": "segment", "status": "ok"}], now=now
+            )
         counters[f"segment|{partition}"] = value
         enriched = None
         for offset in offsets:
             enriched = monitor.count_hop(
-                enriched, offset=offset, runs=RUNS, now=now,
+                enriched,
+                offset=offset,
+                runs=RUNS,
+                now=now,
                 delivery=monitor.Delivery(latency_ms=80.0, source="a", duplicate=offset == 0),
             )
         counters[f"enrich|{partition}"] = enriched
-    counters["enrich|1"] = monitor.count_dead_letter(counters["enrich|1"], offset=5,
-                                                     error_type="schema_violation", now=now)
+    counters["enrich|1"] = monitor.count_dead_letter(
+        counters["enrich|1"], offset=5, error_type="schema_violation", now=now
+    )
     stats = monitor.summarize_counters(counters, now=now, order=("segment", "enrich"))
     assert list(stats["stages"]) == ["segment", "dates", "countries", "quotes"]
     assert stats["stages"]["segment"] == {"processed": 5, "ok": 5, "skipped": 0, "failed": 0}
@@ -184,14 +197,20 @@ def test_summary_sums_partitions_and_orders_by_chain() -> None:
 
 
 def test_trending_counts_articles_per_term_and_trims_past_the_cap() -> None:
-    record = {"entities": [{"text": "الرياض"}, {"text": "الرياض"}, {"text": "واس"}],
-              "countries": [{"code": "SA", "mentions": 3}]}
+    record = {
+        "entities": [{"text": "الرياض"}, {"text": "الرياض"}, {"text": "واس"}],
+        "countries": [{"code": "SA", "mentions": 3}],
+    }
     entities, countries = monitor.trending_terms(record)
     assert entities == ["الرياض", "واس"] and countries == ["SA"]
     value = monitor.count_trending(None, offset=0, entities=entities, countries=countries)
     value = monitor.count_trending(value, offset=1, entities=["الرياض"], countries=[])
-    assert value == {"offset": 1, "articles": 2, "entities": {"الرياض": 2, "واس": 1},
-                     "countries": {"SA": 1}}
+    assert value == {
+        "offset": 1,
+        "articles": 2,
+        "entities": {"الرياض": 2, "واس": 1},
+        "countries": {"SA": 1},
+    }
     assert monitor.count_trending(value, offset=1, entities=["x"], countries=[]) is None
     many = monitor.count_trending(
         value, offset=2, entities=[f"e{i}" for i in range(monitor.MAX_TERMS)], countries=[]
