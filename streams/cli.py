@@ -7,40 +7,18 @@ import contextlib
 import logging
 import sys
 import time
-from typing import TYPE_CHECKING, NoReturn
 
 import click
 import orjson
 from aiokafka.errors import KafkaConnectionError
 
+from .cli_common import _fail, _kafka_problem, _settings
 from .kafka_commands import kafka
-from .settings import Settings, SettingsError, get_settings
+from .settings import Settings, SettingsError
 from .stages import stage_names, stages_help
-
-if TYPE_CHECKING:
-    from .topics import TopicSpec
+from .topics_commands import topics
 
 logger = logging.getLogger(__name__)
-
-
-def _fail(message: str) -> NoReturn:
-    for line in message.splitlines() or [""]:
-        click.secho(f"error: {line}", fg="red", err=True)
-    sys.exit(1)
-
-
-def _kafka_problem(settings: Settings) -> str | None:
-    """Why Kafka cannot be reached with these settings (credentials, TLS, address), or None."""
-    from .kafka_check import connection_problem
-
-    return asyncio.run(connection_problem(settings))
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except SettingsError as exc:
-        _fail(str(exc))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -119,114 +97,20 @@ def worker(stages: str | None, web_port: int | None, worker_loglevel: str) -> No
 
 
 def _prepare_topics(settings: Settings) -> None:
-    from .topics import TopicError, plan, prepare
+    from .topics import COMMAND_TIMEOUT_S, TopicError, plan, prepare
 
     specs = plan(settings, stages=settings.stages)
     try:
-        prepared = asyncio.run(asyncio.wait_for(prepare(settings, specs), TOPICS_TIMEOUT))
+        prepared = asyncio.run(asyncio.wait_for(prepare(settings, specs), COMMAND_TIMEOUT_S))
     except TopicError as exc:
         _fail(str(exc))
     except TimeoutError:
         _fail(
-            f"the topics could not be prepared within {TOPICS_TIMEOUT:.0f}s "
+            f"the topics could not be prepared within {COMMAND_TIMEOUT_S:.0f}s "
             f"(broker {settings.broker_url})"
         )
     if prepared.created:
         logger.info("created topics: %s", ", ".join(prepared.created))
-
-
-TOPICS_TIMEOUT = 90.0
-
-
-# --- topics ------------------------------------------------------------------------------
-
-
-@main.group()
-def topics() -> None:
-    """The topics the pipeline needs: print the plan, create it, or check the cluster."""
-
-
-_topic_stages = click.option(
-    "--stages",
-    default=None,
-    help="comma-separated stages the plan is for [default: $STREAMS_STAGES, all by default]",
-)
-
-
-def _planned(stages: str | None) -> tuple[Settings, list[TopicSpec]]:
-    from .topics import plan
-
-    settings = _settings()
-    if stages is not None:
-        try:
-            settings = settings.with_changes(stages=stages)
-        except SettingsError as exc:
-            _fail(str(exc))
-    return settings, plan(settings, stages=settings.stages)
-
-
-@topics.command("plan")
-@_topic_stages
-@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
-def topics_plan(stages: str | None, as_json: bool) -> None:
-    """Print every topic the chosen stages need, with partitions, replication and configs."""
-    from .topics import describe_plan
-
-    _, specs = _planned(stages)
-    if as_json:
-        click.echo(orjson.dumps(describe_plan(specs), option=orjson.OPT_INDENT_2).decode())
-        return
-    for spec in specs:
-        configs = " ".join(f"{k}={v}" for k, v in sorted(spec.configs.items()))
-        click.echo(
-            f"{spec.name}  partitions={spec.partitions} "
-            f"replication={spec.replication_factor}  {configs}  # {spec.purpose}"
-        )
-
-
-@topics.command("create")
-@_topic_stages
-def topics_create(stages: str | None) -> None:
-    """Create the planned topics that do not exist (needs the right to create topics)."""
-    from .topics import TopicError, create
-
-    settings, specs = _planned(stages)
-    problem = _kafka_problem(settings)
-    if problem:
-        _fail(problem)
-    try:
-        created = asyncio.run(asyncio.wait_for(create(settings, specs), TOPICS_TIMEOUT))
-    except TopicError as exc:
-        _fail(str(exc))
-    for name in created:
-        click.echo(f"created {name}")
-    click.echo(f"{len(created)} created, {len(specs) - len(created)} already there")
-
-
-@topics.command("check")
-@_topic_stages
-def topics_check(stages: str | None) -> None:
-    """Compare the cluster with the plan; exit status 1 when a worker would refuse to start."""
-    from .topics import check
-
-    settings, specs = _planned(stages)
-    problem = _kafka_problem(settings)
-    if problem:
-        _fail(problem)
-    differences = asyncio.run(asyncio.wait_for(check(settings, specs), TOPICS_TIMEOUT))
-    for difference in differences:
-        label = (
-            click.style("error", fg="red")
-            if difference.fatal
-            else click.style("warning", fg="yellow")
-        )
-        click.echo(f"{label}: {difference.line()}")
-    fatal = sum(d.fatal for d in differences)
-    click.echo(
-        f"{len(specs)} topics planned, {fatal} error(s), {len(differences) - fatal} warning(s)"
-    )
-    if fatal:
-        sys.exit(1)
 
 
 # --- produce / consume -------------------------------------------------------------------
@@ -496,6 +380,7 @@ from .bench.command import bench  # noqa: E402 - the group is defined in its own
 
 main.add_command(bench)
 main.add_command(kafka)
+main.add_command(topics)
 
 
 if __name__ == "__main__":

@@ -8,20 +8,14 @@ import stat
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
+from .cli_common import _fail, _settings
 from .kafka_local import ClusterConfig
 
 
-def _fail(message: str) -> NoReturn:
-    click.secho(f"error: {message}", fg="red", err=True)
-    sys.exit(1)
-
-
 def _cluster(port: int, data_dir: str | None, nodes: int | None = None) -> ClusterConfig:
-    from .cli import _settings
     from .kafka_local import LocalKafkaError
 
     base = Path(data_dir) if data_dir else _settings().data_dir / f"kafka-{port}"
@@ -152,8 +146,6 @@ def _read_users_file(path: Path) -> dict[str, str]:
 
 
 def _sasl_users(names: tuple[str, ...], users_file: Path | None) -> tuple[tuple[str, str], ...]:
-    from .cli import _settings
-
     if any(":" in name for name in names):
         _fail("--user takes a NAME only; give passwords in --users-file or STREAMS_KAFKA_PASSWORD")
     known = _read_users_file(users_file) if users_file else {}

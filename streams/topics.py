@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 DATA_RETENTION_MS = 7 * 24 * 3600 * 1000
 REQUEST_TIMEOUT_MS = 10_000
 VISIBLE_TIMEOUT_S = 30.0
+# How long `streams worker` and `streams topics` give preparing, creating or checking them.
+COMMAND_TIMEOUT_S = 90.0
 
 # Kafka error codes a topic creation can answer with.
 TOPIC_ALREADY_EXISTS = 36

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from streams.nlp.entities import agency_spans, arabic_entities
 from streams.nlp.entities_latin import latin_agency_spans, latin_entities
-from streams.nlp.places import PlaceMention, place_mentions, rank_countries
+from streams.nlp.places import PlaceMention, place_entities, place_mentions, rank_countries
 from streams.nlp.places_latin import latin_place_mentions
 from streams.records import CountryMentions, Entity, Quote
 
@@ -54,22 +54,6 @@ def place_mentions_for(text: str, language: str | None) -> list[PlaceMention]:
         agencies += latin_agency_spans(text)
         found = sorted([*latin_place_mentions(text), *found], key=lambda m: (m.start, m.end))
     return [m for m in found if not any(s <= m.start and m.end <= e for s, e in agencies)]
-
-
-def place_entities(mentions: Iterable[PlaceMention], text: str) -> list[Entity]:
-    """Country and city mentions as LOC entities carrying their country code."""
-    return [
-        Entity(
-            text=text[m.start : m.end],
-            label="LOC",
-            start=m.start,
-            end=m.end,
-            source="gazetteer",
-            country=m.code,
-        )
-        for m in mentions
-        if m.via in ("name", "city")
-    ]
 
 
 def find_entities(text: str, language: str | None, quotes: Iterable[Quote] = ()) -> list[Entity]:

@@ -51,6 +51,7 @@ __all__ = [
     "gazetteer_entities",
     "gazetteer_stats",
     "matching_form",
+    "place_entities",
     "place_mentions",
     "rank_countries",
 ]
@@ -385,8 +386,8 @@ def rank_countries(text: str, mentions: Iterable[PlaceMention]) -> list[CountryM
     return [CountryMentions(code=c, mentions=len(spans), evidence=spans) for c, spans in ranked]
 
 
-def gazetteer_entities(text: str) -> list[Entity]:
-    """Countries and cities in ``text`` as LOC entities with their country code."""
+def place_entities(mentions: Iterable[PlaceMention], text: str) -> list[Entity]:
+    """Country and city mentions as LOC entities carrying their country code."""
     return [
         Entity(
             text=text[m.start : m.end],
@@ -396,9 +397,13 @@ def gazetteer_entities(text: str) -> list[Entity]:
             source="gazetteer",
             country=m.code,
         )
-        for m in place_mentions(text)
-        if m.via in ("name", "city")
+        for m in mentions
     ]
+
+
+def gazetteer_entities(text: str) -> list[Entity]:
+    """Countries and cities in ``text`` as LOC entities with their country code."""
+    return place_entities((m for m in place_mentions(text) if m.via in ("name", "city")), text)
 
 
 def gazetteer_stats() -> dict[str, float]:
