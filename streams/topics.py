@@ -414,11 +414,14 @@ async def prepare(
 ) -> Prepared:
     """Create what is missing (if allowed), check the rest, wait until every broker serves
     them all. Raises TopicError naming each topic that cannot be used as planned."""
-    created = await create(settings, specs) if allow_create else []
+    created: list[str] = []
     if allow_create:
+        _, before = await describe(settings, [s.name for s in specs])
+        missing = [s for s in specs if s.name not in before]
+        created = await create(settings, specs)
         # A topic just created (here or by a worker starting beside this one) reaches each
         # broker's metadata a moment later: described too early, it would look missing.
-        await wait_visible(settings, specs)
+        await wait_visible(settings, missing)
     _, found = await describe(settings, [s.name for s in specs])
     differences = [d for spec in specs for d in compare(spec, found.get(spec.name))]
     fatal = [d for d in differences if d.fatal]
