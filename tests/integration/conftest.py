@@ -57,6 +57,22 @@ def free_ports(count: int) -> list[int]:
         return [int(sock.getsockname()[1]) for sock in socks]
 
 
+def terminal_summary(request: pytest.FixtureRequest, title: str) -> Iterator[list[str]]:
+    """A module's figure lines, shown in pytest's terminal summary even without -s; a module
+    fixture yields from it."""
+    lines: list[str] = []
+    yield lines
+    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if terminal is None or capture is None or not lines:
+        return
+    with capture.global_and_fixture_disabled():
+        terminal.write_line("")
+        terminal.write_sep("-", title)
+        for line in lines:
+            terminal.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     given = os.environ.get("STREAMS_TEST_BROKER")

@@ -25,7 +25,7 @@ from streams.kafka_local import MAX_MESSAGE_BYTES
 from streams.record_schemas import validate
 from tests.hostile_corpus import ARTICLE, ENGLISH
 
-from .conftest import Pipeline, WorkerProcess
+from .conftest import Pipeline, WorkerProcess, terminal_summary
 from .test_monitoring import get
 from .traffic import OutputTracker
 
@@ -40,17 +40,7 @@ Message = tuple[bytes, bytes, Headers]
 @pytest.fixture(scope="module")
 def report(request: pytest.FixtureRequest) -> Iterator[list[str]]:
     """Each case's outcome, shown in the terminal summary (as the fault tests' figures)."""
-    lines: list[str] = []
-    yield lines
-    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if terminal is None or capture is None or not lines:
-        return
-    with capture.global_and_fixture_disabled():
-        terminal.write_line("")
-        terminal.write_sep("-", "hostile producer outcomes")
-        for line in lines:
-            terminal.write_line(line)
+    yield from terminal_summary(request, "hostile producer outcomes")
 
 
 @pytest.fixture(params=["at_least_once", "exactly_once"])

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import Pipeline
+from .conftest import Pipeline, terminal_summary
 from .traffic import OutputTracker, article_variants, produce
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -28,17 +28,7 @@ EXIT_WITHIN_S = 30.0
 
 @pytest.fixture(scope="module")
 def figures(request: pytest.FixtureRequest) -> Iterator[list[str]]:
-    lines: list[str] = []
-    yield lines
-    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if terminal is None or capture is None or not lines:
-        return
-    with capture.global_and_fixture_disabled():
-        terminal.write_line("")
-        terminal.write_sep("-", "graceful shutdown figures")
-        for line in lines:
-            terminal.write_line(line)
+    yield from terminal_summary(request, "graceful shutdown figures")
 
 
 @pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])
