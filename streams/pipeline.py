@@ -36,13 +36,16 @@ from .nlp.dates import extract_dates
 from .nlp.fingerprint import DuplicateIndex, fingerprint
 from .nlp.keywords import top_keywords
 from .nlp.language import detect_language
+from .nlp.places import PlaceMention
 from .nlp.quotes import find_quotes
 from .nlp.sentences import split_sentences
 from .nlp.structure import article_text, parse_structure
 from .nlp.text import clean_text, normalize_text, normalize_token
 from .records import (
     SCHEMA_VERSION,
+    CountryMentions,
     EnrichedArticle,
+    Entity,
     RawArticle,
     SegmentedArticle,
     StageRun,
@@ -249,13 +252,6 @@ def enrich(
     language = record["language"]
     published_at = record["structure"]["published_at"]
 
-    def arabic(step: Callable[[], T]) -> Callable[[], T]:
-        def guarded() -> T:
-            _require_arabic(language)
-            return step()
-
-        return guarded
-
     def wire(step: Callable[[], T]) -> Callable[[], T]:
         def guarded() -> T:
             _require_wire_language(language)
@@ -266,15 +262,23 @@ def enrich(
     out["dates"] = run_stage(runs, "dates", wire(lambda: extract_dates(text, published_at)), [])
     # Quotes first: their speakers are people for the entities step.
     out["quotes"] = run_stage(runs, "quotes", wire(lambda: find_quotes(text)), [])
-    out["entities"] = run_stage(
-        runs, "entities", wire(lambda: find_entities(text, language, out["quotes"])), []
-    )
-    out["countries"] = run_stage(
-        runs,
-        "countries",
-        wire(lambda: count_countries(text, place_mentions_for(text, language), out["entities"])),
-        [],
-    )
+    # One pass over the gazetteer serves both the entities and the countries step.
+    mentions: list[PlaceMention] | None = None
+
+    def places() -> list[PlaceMention]:
+        nonlocal mentions
+        if mentions is None:
+            mentions = place_mentions_for(text, language)
+        return mentions
+
+    def entities() -> list[Entity]:
+        return find_entities(text, language, out["quotes"], places())
+
+    def countries() -> list[CountryMentions]:
+        return count_countries(text, places(), out["entities"])
+
+    out["entities"] = run_stage(runs, "entities", wire(entities), [])
+    out["countries"] = run_stage(runs, "countries", wire(countries), [])
     out["keywords"] = run_stage(
         runs, "keywords", wire(lambda: top_keywords(record["sentences"])), None
     )

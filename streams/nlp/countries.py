@@ -56,9 +56,17 @@ def place_mentions_for(text: str, language: str | None) -> list[PlaceMention]:
     return [m for m in found if not any(s <= m.start and m.end <= e for s, e in agencies)]
 
 
-def find_entities(text: str, language: str | None, quotes: Iterable[Quote] = ()) -> list[Entity]:
-    """Places, people and organisations of ``text``, ordered by start then end."""
-    places = place_entities(place_mentions_for(text, language), text)
+def find_entities(
+    text: str,
+    language: str | None,
+    quotes: Iterable[Quote] = (),
+    mentions: Iterable[PlaceMention] | None = None,
+) -> list[Entity]:
+    """Places, people and organisations of ``text``, ordered by start then end. ``mentions``:
+    the article's place mentions when the caller has them (the countries step uses them too)."""
+    if mentions is None:
+        mentions = place_mentions_for(text, language)
+    places = place_entities(mentions, text)
     if language in _LATIN:
         people_orgs = latin_entities(text, places) + arabic_entities(text, quotes, places)
     else:
