@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -11,11 +12,11 @@ from streams.bench import corpus, floor, processes, streamed
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-@pytest.mark.parametrize("kind", ["faust", "peer"])
-def test_a_mode_streams_every_article_through_and_measures_it(broker: str, kind: str) -> None:
+def smoke_run(kind: str, broker: str) -> dict[str, Any]:
+    """One small streamed mode: 4 warm-up articles, two runs of 12, the rest for latency."""
     articles = corpus.generate(46)
     spec = streamed.ModeSpec(kind, workers=1, latency_fraction=0.5, latency_seconds=1)
-    result = asyncio.run(
+    return asyncio.run(
         streamed.run_mode(
             spec,
             processes.Broker.given(broker),
@@ -24,6 +25,11 @@ def test_a_mode_streams_every_article_through_and_measures_it(broker: str, kind:
             articles[28:],
         )
     )
+
+
+@pytest.mark.parametrize("kind", ["faust", "peer"])
+def test_a_mode_streams_every_article_through_and_measures_it(broker: str, kind: str) -> None:
+    result = smoke_run(kind, broker)
     assert [run["received"] for run in result["runs"]] == [12, 12]
     assert all(run["complete"] and run["dead_letters"] == 0 for run in result["runs"])
     assert result["articles_per_s"] > 0

@@ -5,7 +5,6 @@ Skipped (with the reason) only when the bench extra cannot be installed on this 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -15,9 +14,10 @@ from typing import Any
 import orjson
 import pytest
 
-from streams.bench import corpus, processes, quix_env, streamed
+from streams.bench import processes, quix_env
 from streams.settings import get_settings
 from tests.integration.conftest import Pipeline
+from tests.integration.test_bench import smoke_run
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "articles"
 BAD_LINES = [
@@ -83,17 +83,7 @@ def test_quix_peer_output_equals_streams_enrich(
 def test_a_quix_mode_streams_every_article_through_and_measures_it(
     quix: quix_env.QuixEnv, broker: str
 ) -> None:
-    articles = corpus.generate(40)
-    spec = streamed.ModeSpec("quix", workers=1, latency_fraction=0.5, latency_seconds=1)
-    result = asyncio.run(
-        streamed.run_mode(
-            spec,
-            processes.Broker.given(broker),
-            articles[:4],
-            [articles[4:16], articles[16:28]],
-            articles[28:],
-        )
-    )
+    result = smoke_run("quix", broker)
     assert [run["received"] for run in result["runs"]] == [12, 12]
     assert all(run["complete"] and run["dead_letters"] == 0 for run in result["runs"])
     assert result["articles_per_s"] > 0
