@@ -23,10 +23,22 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _sender(wiring: Wiring) -> Any:
+def _sender(app: StreamsApp) -> Any:
+    """Send straight to the producer, or to the transactions under exactly_once.
+
+    Faust's ``Topic.send`` wraps each record in a FutureMessage, runs its serializers (ours are
+    raw bytes), two sensor calls and a completion callback: 90-110 us of CPU per record here
+    against 45-50 us for the producer's own ``send`` (``streams bench`` budget, two sends per
+    article). What it would add beyond that does not apply to us: the topics are declared
+    before the agents start (streams.topics) and ``stream_publish_on_commit`` is off.
+    """
+
     async def send(message: Outgoing) -> Any:
-        return await wiring.topics[message.topic].send(
-            key=message.key, value=message.value, headers=dict(message.headers) or None
+        # Under exactly_once Faust routes a topic's sends through the consumer's transaction
+        # manager (streams.delivery's, which holds each record for its source partition).
+        producer = app.consumer.transactions if app.in_transaction else app.producer
+        return await producer.send(
+            message.topic, message.key, message.value, None, None, list(message.headers) or None
         )
 
     return send
@@ -59,7 +71,7 @@ def declare_agents(app: StreamsApp, wiring: Wiring) -> Hop:
     hop = Hop(
         wiring.settings,
         wiring.resources,
-        _sender(wiring),
+        _sender(app),
         stages=wiring.chain,
         observe=_observer(wiring),
         stats=wiring.stats,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -28,20 +28,23 @@ def topic(app: StreamsApp, name: str) -> Any:
     return app.wiring.topics[getattr(app.wiring.settings, f"topic_{name}")]
 
 
+def capture_sends(app: StreamsApp, keep: Callable[[str, dict[str, Any]], None]) -> Any:
+    """Replace the producer's send (the agents' only way out, streams.agents._sender): each
+    record goes to ``keep(topic, {"key", "value", "headers"})`` instead of a broker."""
+
+    async def send(
+        topic_name: str, key: Any, value: Any, partition: Any, timestamp: Any, headers: Any
+    ) -> None:
+        keep(topic_name, {"key": key, "value": value, "headers": dict(headers or ())})
+
+    return patch.object(app.producer, "send", AsyncMock(side_effect=send))
+
+
 @pytest.fixture
 def sent(app: StreamsApp) -> Iterator[dict[str, list[dict[str, Any]]]]:
     """Capture what the agents send to each topic."""
     captured: dict[str, list[dict[str, Any]]] = {"segmented": [], "enriched": [], "dead": []}
-
-    def recorder(name: str) -> AsyncMock:
-        async def send(**kwargs: Any) -> None:
-            captured[name].append(kwargs)
-
-        return AsyncMock(side_effect=send)
-
-    with (
-        patch.object(topic(app, "segmented"), "send", recorder("segmented")),
-        patch.object(topic(app, "enriched"), "send", recorder("enriched")),
-        patch.object(topic(app, "deadletter"), "send", recorder("dead")),
-    ):
+    names = {topic(app, name).get_topic_name(): name for name in ("segmented", "enriched")}
+    names[topic(app, "deadletter").get_topic_name()] = "dead"
+    with capture_sends(app, lambda name, record: captured[names[name]].append(record)):
         yield captured

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from unittest.mock import AsyncMock, Mock, patch
+from unittest.mock import Mock, patch
 
 import orjson
 import pytest
 
 from streams.app import StreamsApp
-from tests.agents.conftest import topic
+from tests.agents.conftest import capture_sends, topic
 
 
 @pytest.fixture
@@ -20,11 +20,7 @@ def quiet_topics(app: StreamsApp) -> Iterator[None]:
     # re-delivery of what earlier tests counted. Start from empty tables.
     for table in app.wiring.tables.values():
         table.data.clear()
-    with (
-        patch.object(topic(app, "segmented"), "send", AsyncMock()),
-        patch.object(topic(app, "enriched"), "send", AsyncMock()),
-        patch.object(topic(app, "deadletter"), "send", AsyncMock()),
-    ):
+    with capture_sends(app, lambda name, record: None):
         yield
 
 
@@ -69,10 +65,13 @@ async def test_the_last_hop_counts_latency_and_trending(
 ) -> None:
     captured: list[dict[str, Any]] = []
 
-    async def keep(**kwargs: Any) -> None:
-        captured.append(kwargs)
+    segmented = topic(app, "segmented").get_topic_name()
 
-    with patch.object(topic(app, "segmented"), "send", AsyncMock(side_effect=keep)):
+    def keep(name: str, record: dict[str, Any]) -> None:
+        if name == segmented:
+            captured.append(record)
+
+    with capture_sends(app, keep):
         async with app.wiring.agents["segment"].test_context() as agent:
             await agent.put(orjson.dumps({"id": "seed-tally", "text": seed_text}), key=b"s")
     assert app.wiring.chain_names[-1] == "enrich"
