@@ -223,3 +223,34 @@ def bench_overhead(**kwargs: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
     click.echo(f"JSON: {path}")
+
+
+@bench.command("replication")
+@click.option("--articles", default=1000, show_default=True, help="articles per run")
+@click.option("--repeats", default=2, show_default=True, help="runs per round and broker")
+@click.option("--rounds", default=2, show_default=True, help="rounds (each alternates the order)")
+@click.option("--nodes", default=3, show_default=True, help="nodes of the cluster")
+@click.option("--warmup", default=1000, show_default=True, help="warm-up articles per broker")
+@click.option("--json", "json_path", default=None, help="write the result here")
+def bench_replication(**kwargs: Any) -> None:
+    """What replication costs: one Faust worker on one broker vs a local cluster (RF 3,
+    min.insync.replicas 2, acks=all either way): throughput, CPU, latency."""
+    from streams.bench import replication
+    from streams.settings import get_settings
+
+    result = replication.run_replication(
+        articles=kwargs["articles"],
+        repeats=kwargs["repeats"],
+        rounds=kwargs["rounds"],
+        nodes=kwargs["nodes"],
+        warmup=kwargs["warmup"],
+        progress=lambda m: click.echo(f"{time.strftime('%H:%M:%S')} {m}", err=True),
+    )
+    for line in replication.lines(result):
+        click.echo(line)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    default = get_settings().data_dir / "bench" / f"replication-{stamp}.json"
+    path = Path(kwargs["json_path"]) if kwargs["json_path"] else default
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+    click.echo(f"JSON: {path}")

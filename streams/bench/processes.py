@@ -19,7 +19,16 @@ from pathlib import Path
 import psutil
 
 from streams.bench import quix_env
-from streams.kafka_local import BrokerConfig, read_pid, start, stop
+from streams.kafka_local import (
+    BrokerConfig,
+    ClusterConfig,
+    free_port_block,
+    read_pid,
+    start,
+    start_cluster,
+    stop,
+    stop_cluster,
+)
 from streams.settings import from_env
 from streams.subprocesses import spawn, terminate
 
@@ -48,25 +57,42 @@ def free_port() -> int:
 
 @dataclass
 class Broker:
-    """The broker under test: one this benchmark started (and stops), or one it was given."""
+    """The broker under test: one this benchmark started (and stops), or one it was given;
+    ``nodes`` > 1: a local KRaft cluster, every topic replicated to all of its nodes."""
 
     url: str
-    pid: int | None = None
+    pids: tuple[int, ...] = ()
     config: BrokerConfig | None = None
+    cluster: ClusterConfig | None = None
     tmp: Path | None = None
 
+    @property
+    def pid(self) -> int | None:
+        return self.pids[0] if self.pids else None
+
+    @property
+    def replication_factor(self) -> int:
+        return self.cluster.nodes if self.cluster is not None else 1
+
     @classmethod
-    def launch(cls) -> Broker:
+    def launch(cls, nodes: int = 1) -> Broker:
         tmp = Path(tempfile.mkdtemp(prefix="streams-bench-kafka-"))
+        if nodes > 1:
+            cluster = ClusterConfig(data_dir=tmp, port=free_port_block(2 * nodes), nodes=nodes)
+            pids = start_cluster(cluster)
+            url = ";".join(f"kafka://{host}" for host in cluster.bootstrap.split(","))
+            return cls(url, tuple(pids.values()), cluster=cluster, tmp=tmp)
         config = BrokerConfig(data_dir=tmp, port=free_port(), controller_port=free_port())
         pid = start(config)
-        return cls(f"kafka://127.0.0.1:{config.port}", pid, config, tmp)
+        return cls(f"kafka://127.0.0.1:{config.port}", (pid,), config, tmp=tmp)
 
     @classmethod
     def given(cls, url: str) -> Broker:
         return cls(url if "://" in url else f"kafka://{url}")
 
     def close(self) -> None:
+        if self.cluster is not None:
+            stop_cluster(self.cluster)
         if self.config is not None and read_pid(self.config):
             stop(self.config)
         if self.tmp is not None:

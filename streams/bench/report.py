@@ -151,6 +151,7 @@ def stream_table(stream: dict[str, Any]) -> Table:
         runs = mode["runs"]
         cores = _median_cores(runs)
         workers = sum(v for k, v in cores.items() if k.startswith("worker"))
+        brokers = [v for k, v in cores.items() if k.startswith("broker")]
         under = [r["latency_under_load"] for r in runs]
         ratio = (
             mode["articles_per_s"] / inproc["articles_per_s"]
@@ -164,7 +165,7 @@ def stream_table(stream: dict[str, Any]) -> Table:
             " ".join(_num(r["articles_per_s"], 0) for r in runs),
             _num(_median([r.get("worker_cpu_ms_per_article", math.nan) for r in runs]), 2),
             _num(workers, 2),
-            _num(cores.get("broker"), 2),
+            _num(sum(brokers) if brokers else None, 2),
             _num(cores.get("machine (all processes)"), 2),
             f"{_num(_median([u['p50_ms'] for u in under]), 0)} / "
             f"{_num(_median([u['p99_ms'] for u in under]), 0)}",

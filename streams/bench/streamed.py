@@ -325,6 +325,8 @@ async def run_mode(
     run_id = uuid.uuid4().hex[:10]
     tmp = Path(tempfile.mkdtemp(prefix=f"streams-bench-{spec.kind}-"))
     env = run_env(broker.url, run_id, tmp / "data")
+    if broker.replication_factor > 1:
+        env["STREAMS_REPLICATION_FACTOR"] = str(broker.replication_factor)
     settings = from_env(env)
     await ensure_topics(settings)
     # Every topic of the whole chain, tables' changelogs included, before any worker starts:
@@ -367,8 +369,8 @@ async def run_mode(
         await _wait_ready(settings, workers, timeout=60)
         result["startup_s"] = time.monotonic() - started
         processes = {f"worker-{i}": w.ps for i, w in enumerate(workers)}
-        if broker.pid:
-            processes["broker"] = psutil.Process(broker.pid)
+        for index, pid in enumerate(broker.pids):
+            processes[f"broker-{index}"] = psutil.Process(pid)
         processes["benchmark (producer+consumer)"] = psutil.Process()
         spies = _start_py_spy(spec, workers)
         for number, articles in enumerate(slices, 1):
@@ -382,6 +384,7 @@ async def run_mode(
             elapsed = got.last - first
             cores = after.cores_since(before)
             worker_cores = sum(v for k, v in cores.items() if k.startswith("worker-"))
+            broker_cores = sum(v for k, v in cores.items() if k.startswith("broker-"))
             run = {
                 "articles": len(articles),
                 "complete": got.complete,
@@ -396,8 +399,9 @@ async def run_mode(
                 * worker_cores
                 * (after.wall - before.wall)
                 / len(articles),
+                # Every node of a cluster; nan when the broker was not started here.
                 "broker_cpu_ms_per_article": 1000
-                * cores.get("broker", float("nan"))
+                * (broker_cores if broker.pids else float("nan"))
                 * (after.wall - before.wall)
                 / len(articles),
                 "latency_under_load": latency_summary(list(got.latency_ms.values())),

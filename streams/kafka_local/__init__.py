@@ -13,6 +13,7 @@ Modules: :mod:`.jars` (Maven, Java), :mod:`.config` (server.properties), :mod:`.
 from .cluster import (
     ClusterConfig,
     NodeStatus,
+    free_port_block,
     node_status,
     quorum_leader,
     start_cluster,
@@ -33,6 +34,7 @@ __all__ = [
     "broker_ready",
     "cache_dir",
     "ensure_tls",
+    "free_port_block",
     "kafka_version",
     "node_status",
     "port_open",

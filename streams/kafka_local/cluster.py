@@ -9,7 +9,10 @@ a static quorum of all N voters, formatted with one shared cluster id. ``cluster
 
 from __future__ import annotations
 
+import contextlib
 import json
+import random
+import socket
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -181,3 +184,19 @@ def _wait_for_quorum_leader(cfg: ClusterConfig, *, timeout: float) -> int:
             return leader
         time.sleep(0.3)
     raise LocalKafkaError(f"the controller quorum elected no leader in {timeout:.0f}s")
+
+
+def free_port_block(count: int, *, low: int = 20_000, high: int = 40_000) -> int:
+    """The first of ``count`` consecutive free ports: a cluster of N nodes needs 2N from its
+    ``port`` (benchmarks and tests that start their own)."""
+    for _ in range(200):
+        first = random.randrange(low, high - count)
+        with contextlib.ExitStack() as held:
+            try:
+                for port in range(first, first + count):
+                    sock = held.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return first
+    raise RuntimeError(f"no {count} consecutive free ports between {low} and {high}")

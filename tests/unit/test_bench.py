@@ -363,3 +363,22 @@ def test_an_unavailable_stage_does_not_keep_every_article_alive(
         except StageUnavailable as exc:
             depths.append(len(traceback.extract_tb(exc.__traceback__)))
     assert len(depths) == 3 and depths[0] == depths[-1]
+
+
+def test_the_replication_lines_give_each_broker_and_the_ratio() -> None:
+    from streams.bench import replication
+
+    def mode(rate: float) -> dict[str, Any]:
+        return {
+            "runs": [{"articles_per_s": rate}],
+            "articles_per_s": rate,
+            "worker_cpu_ms_per_article": 2.5,
+            "broker_cpu_ms_per_article": 0.3,
+            "latency_p50_ms": 40.0,
+            "latency_p99_ms": 90.0,
+        }
+
+    result = {"modes": {"1 node": mode(300.0), "3 nodes": mode(240.0)}, "throughput_ratio": 0.8}
+    said = replication.lines(result)
+    assert said[0].startswith("1 node: 300.0 articles/s") and "p99 90 ms" in said[0]
+    assert said[-1] == "3 nodes / 1 node, throughput: 0.80"

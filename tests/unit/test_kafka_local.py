@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
 import subprocess
 import uuid
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from streams import kafka_local
-from streams.kafka_local import BrokerConfig, LocalKafkaError, config, node
+from streams.kafka_local import BrokerConfig, LocalKafkaError, config, free_port_block, node
 
 
 def test_server_properties_are_kraft_on_loopback(tmp_path: Path) -> None:
@@ -145,3 +147,10 @@ def test_the_local_cluster_matches_the_compose_cluster_profile(tmp_path: Path) -
     ):
         key = variable.removeprefix("KAFKA_").lower().replace("_", ".")
         assert f"{key}={str(env[variable]).lower()}" in props, variable
+
+
+def test_a_free_port_block_is_consecutive_and_free() -> None:
+    first = free_port_block(6)
+    with contextlib.ExitStack() as held:
+        for port in range(first, first + 6):
+            held.enter_context(socket.socket()).bind(("127.0.0.1", port))
