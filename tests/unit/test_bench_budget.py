@@ -28,8 +28,14 @@ STACKS = [
     (
         "Hop.process (streams/hop.py:237)",
         "encode_output (streams/codec.py:320)",
-        "validate_x_json (<string>:53)",
+        "validate_https___x_json (<string>:53)",
         2,
+    ),
+    (
+        "Hop.process (streams/hop.py:237)",
+        "enrich (streams/pipeline.py:40)",
+        "__create_fn__.<locals>.__init__ (<string>:7)",  # a dataclass made by a stage
+        5,
     ),
     (
         "_run_once (asyncio/base_events.py:1900)",
@@ -61,7 +67,7 @@ RAW = "".join(";".join([ROOT, *frames]) + f" {count}\n" for *frames, count in ST
 def test_samples_go_to_the_deepest_matching_frame() -> None:
     samples = budget.parse_raw(RAW.splitlines())
     assert samples["JSON decode/encode"] == 3  # JSON called from a stage is JSON
-    assert samples["stage work"] == 6
+    assert samples["stage work"] == 6 + 5
     assert samples["schema validation"] == 2
     assert samples[budget.IDLE] == 50
     assert samples["Faust stream/ack machinery"] == 4
@@ -76,7 +82,7 @@ def test_budget_shares_the_measured_cpu_without_idle(tmp_path: Path) -> None:
     ms = budget.budget(path, cpu_ms_per_article=2.0)
     assert budget.IDLE not in ms
     assert sum(ms.values()) == pytest.approx(2.0)
-    assert ms["stage work"] == pytest.approx(2.0 * 6 / 20)
+    assert ms["stage work"] == pytest.approx(2.0 * 11 / 25)
 
 
 def test_variant_option_parses_name_and_environment() -> None:
