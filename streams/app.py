@@ -22,7 +22,7 @@ from faust.types import EventT, TopicT
 from faust.types.tables import TableT
 from prometheus_client import CollectorRegistry
 
-from . import agents, delivery, log_limits
+from . import agents, delivery, log_limits, warmup
 from .hop import HopStats
 from .kafka_client import PRODUCER_MAX_BATCH_BYTES
 from .kafka_local import MAX_MESSAGE_BYTES
@@ -116,16 +116,19 @@ class StreamsApp(faust.App):
     async def on_first_start(self) -> None:
         """Before any consumer starts: every topic this worker reads or writes exists as
         planned on every broker (``faust -A streams.app worker``; `streams worker` has done
-        it already and says why it cannot in one line per topic)."""
+        it already and says why it cannot in one line per topic); the stages' data is loaded
+        and the heap frozen (streams.warmup)."""
         await super().on_first_start()
         wiring = getattr(self, "wiring", None)
-        if wiring is None or wiring.topics_prepared:
+        if wiring is None:
             return
-        from .topics import plan, prepare
-
         settings = wiring.settings
-        await prepare(settings, plan(settings, wiring.chain, settings.stages))
-        wiring.topics_prepared = True
+        if not wiring.topics_prepared:
+            from .topics import plan, prepare
+
+            await prepare(settings, plan(settings, wiring.chain, settings.stages))
+            wiring.topics_prepared = True
+        await warmup.prepare_process(settings, wiring.resources)
 
 
 def create_app(settings: Settings) -> StreamsApp:
