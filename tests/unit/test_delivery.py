@@ -86,3 +86,45 @@ async def test_a_record_of_a_lost_transaction_stays_held() -> None:
         await manager._publish_acknowledged(tp, 7)
     assert dropped == [] and [entry[0] for entry in manager._held[tp]] == [5, 6]
     assert not any(future.done() for future in futures)
+
+
+class _Fenced(_AIOKafkaProducer):
+    async def send_offsets_to_transaction(self, offsets: Any, group_id: str) -> None:
+        self._txn_manager.fenced = True
+        raise ValueError("ProducerFenced")
+
+
+async def test_a_lost_transaction_leaves_its_partitions_uncommitted_and_rejoins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rejoins: list[Any] = []
+
+    async def rejoin(app: Any) -> None:
+        rejoins.append(app)
+
+    monkeypatch.setattr("streams.txn_producers.request_rejoin", rejoin)
+    manager, _ = _manager([], (b"one",))
+    producers = manager.producer._transaction_producers
+    producers["app-group-0"] = _Fenced(producers["app-group-0"]._sender.sender_task)
+    stopped: list[str] = []
+
+    async def stop_transaction(transactional_id: str) -> None:
+        stopped.append(transactional_id)
+        producers.pop(transactional_id)
+
+    async def flush() -> None:
+        return None
+
+    manager.producer.stop_transaction = stop_transaction
+    manager.producer._trn_locks = {"app-group-0": asyncio.Lock()}
+    manager.app = SimpleNamespace(
+        conf=SimpleNamespace(id="app"),
+        producer=SimpleNamespace(buffer=SimpleNamespace(flush=flush)),
+    )
+    manager._unsourced, manager._lost, manager.ended = {}, set(), False
+    tp = TP("raw", 0)
+    assert await manager.commit({tp: 6}) is False
+    assert manager.uncommitted == {tp} and stopped == ["app-group-0"]
+    assert manager._lost == {"app-group-0"} and rejoins == [manager.app]
+    # Until the next assignment, no producer is started for it again: nothing is committed.
+    assert await manager.commit({tp: 6}) is False and manager.uncommitted == {tp}
