@@ -53,6 +53,42 @@ Found by the fault tests (``tests/integration/test_faults.py``), each with the c
    (``Recovery._restart_recovery``). Seen when a broker and a worker died together
    (``tests/integration/test_replication.py``). :func:`install` asks the broker (ListOffsets,
    read_committed: the same last stable offset) for the partitions the consumer does not know.
+
+6. **Workers crashing in a loop on their transactional producers** (``exactly_once``, two
+   workers; ``tests/integration/test_replication.py``: 26 worker starts in 8 minutes, the
+   stream never reached 30%). Three causes, each of which stopped a worker:
+
+   - The duplicate index's global table writes each key to the changelog partition its key
+     hashes to. Faust sends buffered table writes from its producer buffer's own task, where
+     no event is current, and picks the transaction from that *destination* partition: one
+     owned by the other worker has no producer here ("No transaction producer found for
+     app-1-0", ``ProducerBuffer`` crashed), and one owned here was the wrong transaction.
+     :mod:`streams.txn_producers` tags each buffered write with the event that made it
+     (``send_soon``), and the write is held and published in that event's source partition
+     transaction at commit, like the agents' outputs. Writes made outside any event (the
+     tally's, at commit, to the source partition's own changelog partition) are held by
+     transactional id and published at its next commit.
+   - ``TransactionManager.on_rebalance`` stops the producers of revoked partitions only if
+     they are not standbys here now, judged with the *new* assignment, where a partition just
+     handed to the other worker is often a standby of this one: its producer stayed, was
+     fenced by the new owner, and the next send through it failed ("ProducerFenced", then
+     aiokafka's fatal state: "Can't send messages while not in transaction"). When the
+     partition came back, Faust "began" the fenced producer again (a warning it logs:
+     "Invalid state transition IN_TRANSACTION -> IN_TRANSACTION") and kept using it. Every
+     producer now follows the assignment: stopped unless its partition is active here,
+     started anew when it cannot carry a transaction.
+   - ``TransactionManager.commit`` crashed the app on ``ProducerFenced``, and the other
+     failures of a commit went up the consumer's commit task. A transaction that cannot be
+     committed is now dropped with its producer: its partitions' offsets are not committed
+     (the consumer is told, see ``_commit_offsets``) and the worker rejoins the group, whose
+     rebalance seeks them back to their committed offsets, so what the lost transaction held
+     is made again (no loss; read_committed readers never saw it). Its producer is started
+     anew at that assignment, not before, so a worker the group has already replaced cannot
+     fence the new owner.
+
+   Also seen there: a rebalance that interrupts recovery can seek a standby changelog
+   partition with no offset (``Recovery`` keeps None for unknown); aiokafka refuses it
+   ("Offset must be a positive integer") and the worker stopped. Such seeks now start at 0.
 """
 
 from __future__ import annotations
@@ -67,6 +103,8 @@ import faust
 from faust.streams import current_event
 from faust.transport.consumer import TransactionManager
 from faust.types import TP
+
+from . import txn_producers
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +121,14 @@ class SourcePartitionTransactions(TransactionManager):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held: defaultdict[TP, list[Held]] = defaultdict(list)
+        # Table writes made outside any event (the tally's, flushed at commit, to the source
+        # partition's changelog partition), by transactional id: published at its next commit.
+        self._unsourced: defaultdict[str, list[tuple[tuple[Any, ...], asyncio.Future[Any]]]]
+        self._unsourced = defaultdict(list)
+        # Transactional ids whose transaction was lost (fix 6), until the next assignment.
+        self._lost: set[str] = set()
+        # Source partitions the last commit could not commit (the consumer forgets them).
+        self.uncommitted: set[TP] = set()
         # True once a commit ended the transactions without starting new ones (a rebalance
         # or the shutdown), until the next assignment begins them again.
         self.ended = False
@@ -96,6 +142,10 @@ class SourcePartitionTransactions(TransactionManager):
         # The consumer's view: the committed offset it seeked to, then each one we committed.
         return self.consumer._committed_offset.get(tp)  # type: ignore[attr-defined]
 
+    @property
+    def _producers(self) -> dict[str, Any]:
+        return self.producer._transaction_producers  # type: ignore[attr-defined]
+
     async def send(
         self,
         topic: str,
@@ -107,11 +157,21 @@ class SourcePartitionTransactions(TransactionManager):
         *,
         transactional_id: str | None = None,
     ) -> Any:
+        args = (topic, key, value, partition, timestamp, headers)
+        # A buffered table write carries the event that made it (fix 6); else the event being
+        # processed, when sent from an agent.
+        source = txn_producers.write_source()
         event = current_event()
-        if event is None:  # not sent from an agent: Faust's own routing
-            return await super().send(topic, key, value, partition, timestamp, headers)
-        tp, offset = event.message.tp, event.message.offset
+        if source is None and event is not None:
+            source = (event.message.tp, event.message.offset)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if source is None:
+            if topic in self.app.tables.changelog_topics and partition is not None:
+                group = self.app.assignor.group_for_topic(topic)
+                self._unsourced[f"{self.app.conf.id}-{group}-{partition}"].append((args, future))
+                return future
+            return await super().send(topic, key, value, partition, timestamp, headers)
+        tp, offset = source
         # Table changelogs are flushed from the agent's task whichever event wrote them: they
         # are always published with the next commit, never deduplicated.
         if topic not in self.app.tables.changelog_topics:
@@ -124,28 +184,83 @@ class SourcePartitionTransactions(TransactionManager):
             self._held[tp] = [
                 h for h in self._held[tp] if not (h[0] == offset and h[1] == topic and h[2] == key)
             ]
-        args = (topic, key, value, partition, timestamp, headers)
         self._held[tp].append((offset, topic, key, args, future))
         return future
 
     async def commit(self, offsets: Mapping[TP, int], start_new_transaction: bool = True) -> bool:
+        self.uncommitted = set()
         if self.ended:
             # Faust commits once more after ending the transactions at shutdown (the app's
             # wait for its streams, then the consumer's own): there is no transaction left to
             # send in. Nothing is sent or committed; the next owner of these partitions
             # processes the events again, in its transactions (no loss, no duplicate).
             logger.info("transactions ended: %d partition(s) left to the next owner", len(offsets))
+            self.uncommitted = set(offsets)
             return False
         # Table changelog writes wait in Faust's producer buffer (``send_soon``): send them in
         # the transactions being committed. Left there, they went out in the next ones, and at
         # shutdown (no next transaction) they crashed the worker: "Can't send messages while
         # not in transaction" (tests/integration/test_shutdown.py).
         await self.app.producer.buffer.flush()
+        by_id: defaultdict[str, dict[TP, int]] = defaultdict(dict)
+        for tp, offset in offsets.items():
+            by_id[self.transactional_id(tp)][tp] = offset
+        committed_any = lost_any = False
+        for transactional_id, tp_offsets in by_id.items():
+            if not await self._ready(transactional_id):
+                # No transaction to commit in yet: everything stays held for the next commit.
+                self.uncommitted.update(tp_offsets)
+                continue
+            try:
+                await self._commit_one(transactional_id, tp_offsets, start_new_transaction)
+            except Exception as exc:
+                # Fenced (a newer producer with this id, or the transaction timed out) or
+                # failed: the broker aborts the transaction, so what it held must be made
+                # again. Drop the producer (its state is final) and rejoin the group: the
+                # rebalance seeks these partitions back to their committed offsets and starts
+                # a new producer for the ids this worker still owns. Faust crashed the worker.
+                logger.warning(
+                    "transaction %s lost (%r): %s processed again from the committed offsets",
+                    transactional_id,
+                    exc,
+                    sorted(f"{tp.topic}[{tp.partition}]" for tp in tp_offsets),
+                )
+                self._lost.add(transactional_id)
+                await self.producer.stop_transaction(transactional_id)
+                self.uncommitted.update(tp_offsets)
+                lost_any = True
+            else:
+                committed_any = True
+        if lost_any:
+            await txn_producers.request_rejoin(self.app)
+        self.ended = not start_new_transaction
+        return committed_any
+
+    async def _ready(self, transactional_id: str) -> bool:
+        """True if ``transactional_id`` has a producer in a transaction; one that was never
+        started (its coordinator was unreachable at the assignment) is started now."""
+        producer = self._producers.get(transactional_id)
+        if producer is not None:
+            return txn_producers.usable(producer)
+        if transactional_id in self._lost:
+            return False  # restarted at the next assignment, not by a worker that may be stale
+        await self.producer.begin_transaction(transactional_id)  # logs its own failure
+        producer = self._producers.get(transactional_id)
+        return producer is not None and txn_producers.usable(producer)
+
+    async def _commit_one(
+        self, transactional_id: str, offsets: Mapping[TP, int], start_new_transaction: bool
+    ) -> None:
+        producer = self._producers[transactional_id]
+        for args, future in self._unsourced.pop(transactional_id, []):
+            _chain(await self.producer.send(*args, transactional_id=transactional_id), future)
         for tp, offset in offsets.items():
             await self._publish_acknowledged(tp, offset)
-        committed = await super().commit(offsets, start_new_transaction=start_new_transaction)
-        self.ended = not start_new_transaction
-        return committed
+        async with self.producer._trn_locks[transactional_id]:  # type: ignore[attr-defined]
+            await producer.send_offsets_to_transaction(offsets, self.app.conf.id)
+            await producer.commit_transaction()
+            if start_new_transaction:
+                await producer.begin_transaction()
 
     async def _publish_acknowledged(self, tp: TP, commit_offset: int) -> None:
         """Send the records of source events before ``commit_offset`` in ``tp``'s transaction."""
@@ -158,6 +273,8 @@ class SourcePartitionTransactions(TransactionManager):
             try:
                 sent = await self.producer.send(*args, transactional_id=transactional_id)
             except Exception as exc:
+                if not txn_producers.usable(self._producers.get(transactional_id)):
+                    raise  # the transaction is lost, not the record: see commit
                 # A record the producer refuses (too large, say) would fail this commit and
                 # every later one, with the other messages' outputs: drop it, counted.
                 self._held[tp].remove(entry)
@@ -180,12 +297,35 @@ class SourcePartitionTransactions(TransactionManager):
         # owner, and the transaction it was part of is aborted when that owner fences us.
         for tp in revoked:
             for *_, future in self._held.pop(tp, []):
-                if not future.done():
-                    future.set_exception(
-                        RuntimeError(f"{tp} was revoked before this record's offset committed")
-                    )
-        await super().on_rebalance(assigned, revoked, newly_assigned)
+                _fail(future, f"{tp} was revoked before this record's offset committed")
+        # Fix 6: Faust stops only the producers of revoked partitions that are not standbys
+        # here now, and "begins" the others again (an error it logs for a producer already in
+        # a transaction, and the end of a fenced one). A revoked partition that became a
+        # standby kept its producer: fenced by the new owner, and used again by this worker
+        # when the partition came back, it crashed the worker. Every producer follows the
+        # assignment instead: stopped unless its partition is active here, started anew if it
+        # cannot carry a transaction.
+        wanted = self._tps_to_transactional_ids(assigned)
+        for transactional_id in sorted(set(self._producers) - wanted):
+            await self.producer.stop_transaction(transactional_id)
+        for transactional_id in sorted(set(self._unsourced) - wanted):
+            for _, future in self._unsourced.pop(transactional_id):
+                _fail(future, f"{transactional_id} is no longer this worker's")
+        self._lost.clear()
+        for transactional_id in sorted(wanted):
+            producer = self._producers.get(transactional_id)
+            if producer is not None and not txn_producers.usable(producer):
+                logger.info("restarting transactional producer %s", transactional_id)
+                await self.producer.stop_transaction(transactional_id)
+                producer = None
+            if producer is None:
+                await self.producer.begin_transaction(transactional_id)
         self.ended = False
+
+
+def _fail(future: asyncio.Future[Any], reason: str) -> None:
+    if not future.done():
+        future.set_exception(RuntimeError(reason))
 
 
 def _chain(source: Any, target: asyncio.Future[Any]) -> None:
@@ -255,6 +395,32 @@ def _known_highwaters(app: faust.App) -> None:
                 found.update(await thread.call_thread(consumer.end_offsets, unknown))
             return found
 
+        async def _commit_offsets(
+            self, offsets: Mapping[TP, int], start_new_transaction: bool = True
+        ) -> bool:
+            # Faust records every offset it asked to commit as committed, whatever the
+            # transactions did. One whose transaction was not committed (fix 6) must stay
+            # behind: committed again next time, its held records sent then, and a message
+            # delivered again still processed.
+            before = {tp: self._committed_offset[tp] for tp in offsets}
+            did_commit = await super()._commit_offsets(
+                offsets, start_new_transaction=start_new_transaction
+            )
+            for tp in self.transactions.uncommitted:
+                if tp in before:
+                    self._committed_offset[tp] = before[tp]
+            return bool(did_commit)
+
+        async def seek_wait(self, partitions: Mapping[TP, int]) -> None:
+            # Fix 6: a standby changelog partition assigned in a rebalance that interrupted
+            # recovery can reach the seek with no offset (Recovery keeps None for "unknown");
+            # aiokafka refuses it ("Offset must be a positive integer") and the worker crashed.
+            # Unknown means from the start, as Faust's own -1.
+            fixed = {
+                tp: offset if offset and offset > 0 else 0 for tp, offset in partitions.items()
+            }
+            await super().seek_wait(fixed)
+
     app.transport.Consumer = KnownHighwaterConsumer  # type: ignore[misc]
 
 
@@ -283,3 +449,4 @@ def install(
         Transactions.on_unsendable = staticmethod(on_unsendable) if on_unsendable else None
         app.transport.TransactionManager = Transactions  # type: ignore[misc]
         _known_highwaters(app)
+        txn_producers.tag_buffered_writes(app)
