@@ -12,7 +12,6 @@ These tests start their own cluster (six consecutive ports); `-m "not cluster"` 
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +20,13 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaClient
 
-from streams.kafka_local import ClusterConfig, quorum_leader, start_cluster, stop_cluster
+from streams.kafka_local import (
+    ClusterConfig,
+    free_port_block,
+    quorum_leader,
+    start_cluster,
+    stop_cluster,
+)
 from streams.settings import Settings
 
 from .conftest import Pipeline
@@ -36,27 +41,10 @@ NODE_DOWN_SECONDS = 15.0
 DRAIN_TIMEOUT = 420.0
 
 
-def _consecutive_free_ports(count: int, start: int = 26000, stop: int = 30000) -> int:
-    """The first port of ``count`` consecutive free ones (the cluster's layout needs a run)."""
-    for base in range(start, stop, count):
-        if all(_bindable(port) for port in range(base, base + count)):
-            return base
-    raise RuntimeError(f"no {count} consecutive free ports in {start}-{stop}")
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterConfig]:
     config = ClusterConfig(
-        data_dir=tmp_path_factory.mktemp("cluster"), port=_consecutive_free_ports(6), nodes=3
+        data_dir=tmp_path_factory.mktemp("cluster"), port=free_port_block(6), nodes=3
     )
     start_cluster(config)
     try:
