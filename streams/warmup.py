@@ -9,8 +9,8 @@
   objects) out of the cyclic collector's reach, and a larger first-generation threshold keeps
   the per-event objects that wait in Faust's stream buffers from being promoted. Full
   collections of that heap took 170 ms (2 in 3,000 articles) and stalled every message in
-  flight; a worker measured after this did none in the same run (``streams bench overhead``
-  gives the latency figures).
+  flight; a worker measured after this did none in the same run, though what grows after
+  start-up (tables, caches) still makes a few (README: Performance, round 3 second pass).
 """
 
 from __future__ import annotations
