@@ -19,11 +19,11 @@ from collections.abc import Callable
 from typing import Any
 
 from streams.bench import corpus
+from streams.bench.overhead import WARMUP
 from streams.bench.processes import Broker
 from streams.bench.streamed import ModeSpec, run_mode
 
 Progress = Callable[[str], None]
-WARMUP = 35
 
 
 def _median(values: list[float]) -> float | None:
