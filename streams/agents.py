@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import faust
 from faust.exceptions import NotReady
@@ -93,6 +93,8 @@ def _agent(app: StreamsApp, stage: str, topic: Any, hop: Hop) -> Any:
     crashes = app.wiring.crashes
 
     async def agent(stream: faust.StreamT[bytes]) -> None:
+        # Events the fetch loop has queued for this agent (its channel is a Topic).
+        waiting = cast(Any, stream.channel).queue
         try:
             async for event in stream.events():
                 # Held while it is handled. Faust acknowledges the stream's current event
@@ -111,6 +113,12 @@ def _agent(app: StreamsApp, stage: str, topic: Any, hop: Hop) -> Any:
                     event.message.decref()  # a crash acknowledges it, as Faust does
                     raise
                 event.message.decref()
+                if waiting.empty() and not app.in_transaction:
+                    # Nothing else waits for this agent: the producer's linger would only
+                    # delay this output (by STREAMS_PRODUCER_LINGER_MS per hop) for company
+                    # that is not coming. Busy, the agent leaves the batches to fill.
+                    producer: Any = app.producer
+                    producer.send_now()
         except Exception as error:
             # Faust's supervisor restarts the agent; counted, it keeps /health at 503 for a
             # while and shows on /metrics (streams.web.readiness).

@@ -116,3 +116,22 @@ async def test_a_handled_message_is_acknowledged(
             await asyncio.sleep(0.01)
     assert event.message.acked and event.message.refcount == 0
     assert [m["key"] for m in sent["segmented"]] == [b"ok"]
+
+
+async def test_an_agent_sends_at_once_only_when_nothing_else_waits(
+    app: StreamsApp, sent: dict[str, list[dict[str, Any]]], seed_text: str
+) -> None:
+    """The producer's linger is skipped (``send_now``) after the last queued message, not
+    after each: a busy agent lets the batches fill."""
+    with patch.object(type(app.producer), "send_now", autospec=True) as send_now:
+        async with app.wiring.agents["segment"].test_context() as agent:
+            events = [
+                await _deliver(agent, orjson.dumps({"id": f"q{i}", "text": seed_text}), b"q")
+                for i in range(3)
+            ]
+            for _ in range(500):
+                if all(event.message.acked for event in events):
+                    break
+                await asyncio.sleep(0.01)
+    assert len(sent["segmented"]) == 3
+    assert send_now.call_count == 1
