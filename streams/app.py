@@ -319,10 +319,9 @@ def stop_lingering(accumulator: Any) -> None:
     """Let aiokafka's sender take the open batches at its next turn, not after the linger.
 
     They stay open: what is sent meanwhile still joins them. Closed instead (aiokafka's
-    ``flush_for_commit``), every later send to their partitions waits until the sender has
-    taken them, and the idempotent producer's sender takes a node's batches only once its
-    previous request is answered: the tables' changelog writes went one round trip each, the
-    producer buffer grew past 800, and a commit waiting on it took up to 17 s.
+    ``flush_for_commit``), every later send to their partitions would wait until the sender
+    has taken them, and aiokafka's sender sends a node's batches only once its previous
+    request to that node is answered.
     """
     for batches in accumulator._batches.values():
         for batch in batches:
