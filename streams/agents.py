@@ -9,7 +9,6 @@ a bad message is not retried forever.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, cast
 
@@ -107,9 +106,7 @@ def _agent(app: StreamsApp, stage: str, topic: Any, hop: Hop) -> Any:
                 event.message.incref()
                 try:
                     await hop.handle(Incoming.from_faust(event))
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
+                except Exception:  # not CancelledError (a BaseException): that one stays held
                     event.message.decref()  # a crash acknowledges it, as Faust does
                     raise
                 event.message.decref()

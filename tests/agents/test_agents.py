@@ -85,6 +85,14 @@ async def _deliver(agent: Any, value: bytes, key: bytes) -> Any:
     return event
 
 
+async def _until_acknowledged(events: list[Any], timeout: float = 5.0) -> None:
+    """Wait (at most ``timeout`` s) until the agent has acknowledged every one of ``events``."""
+    for _ in range(int(timeout / 0.01)):
+        if all(event.message.acked for event in events):
+            return
+        await asyncio.sleep(0.01)
+
+
 async def test_an_agent_stopped_mid_message_leaves_it_unacknowledged(
     app: StreamsApp, seed_text: str
 ) -> None:
@@ -110,10 +118,7 @@ async def test_a_handled_message_is_acknowledged(
 ) -> None:
     async with app.wiring.agents["segment"].test_context() as agent:
         event = await _deliver(agent, orjson.dumps({"id": "ok", "text": seed_text}), b"ok")
-        for _ in range(500):
-            if event.message.acked:
-                break
-            await asyncio.sleep(0.01)
+        await _until_acknowledged([event])
     assert event.message.acked and event.message.refcount == 0
     assert [m["key"] for m in sent["segmented"]] == [b"ok"]
 
@@ -129,9 +134,6 @@ async def test_an_agent_sends_at_once_only_when_nothing_else_waits(
                 await _deliver(agent, orjson.dumps({"id": f"q{i}", "text": seed_text}), b"q")
                 for i in range(3)
             ]
-            for _ in range(500):
-                if all(event.message.acked for event in events):
-                    break
-                await asyncio.sleep(0.01)
+            await _until_acknowledged(events)
     assert len(sent["segmented"]) == 3
     assert send_now.call_count == 1
