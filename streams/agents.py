@@ -9,7 +9,9 @@ a bad message is not retried forever.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import faust
@@ -76,9 +78,11 @@ def declare_agents(app: StreamsApp, wiring: Wiring) -> Hop:
         observe=_observer(wiring),
         stats=wiring.stats,
     )
+    # One for all the agents: the worker is idle only when none of them has work.
+    idle = SendWhenIdle(lambda: _send_now(app))
     for spec in wiring.chain:
         if spec.name in wiring.settings.stages:
-            wiring.agents[spec.name] = _agent(app, spec.name, wiring.inputs[spec.name], hop)
+            wiring.agents[spec.name] = _agent(app, spec.name, wiring.inputs[spec.name], hop, idle)
 
     @app.task
     async def declare_topics() -> None:
@@ -88,12 +92,60 @@ def declare_agents(app: StreamsApp, wiring: Wiring) -> Hop:
     return hop
 
 
-def _agent(app: StreamsApp, stage: str, topic: Any, hop: Hop) -> Any:
+def _send_now(app: StreamsApp) -> None:
+    if not app.in_transaction:  # a transaction's batches go at its commit
+        cast(Any, app.producer).send_now()
+
+
+class SendWhenIdle:
+    """Skips the producer's linger once this worker has gone idle.
+
+    Faust hands an agent one message at a time (its fetch loop waits for each delivery), so an
+    agent's input is empty after nearly every message even at full load: "the queue is empty"
+    says nothing. Instead a check runs ``IDLE_AFTER_S`` after a message; if no agent of the
+    worker has begun another since, the producer sends what is batched at once (saving up to
+    ``STREAMS_PRODUCER_LINGER_MS`` per hop). While messages keep coming the batches fill for
+    the linger: sending each record alone made a request per record and cost 10-15% of the
+    throughput (A/B, one worker, 2,000 articles).
+    """
+
+    IDLE_AFTER_S = 0.002
+
+    def __init__(self, send_now: Callable[[], None]) -> None:
+        self._send_now = send_now
+        self._begun = 0
+        self._in_hand = 0
+        self._check: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def begin(self) -> None:
+        self._begun += 1
+        self._in_hand += 1
+
+    def done(self) -> None:
+        self._in_hand -= 1
+        # A check armed on another loop (an app restarted in tests) would never run.
+        if self._check is None or self._loop is not asyncio.get_running_loop():
+            self._arm()
+
+    def _arm(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._check = self._loop.call_later(self.IDLE_AFTER_S, self._if_idle, self._begun)
+
+    def _if_idle(self, begun: int) -> None:
+        self._check = None
+        if self._in_hand:
+            return  # its done() arms the next check
+        if self._begun == begun:
+            self._send_now()
+        else:
+            self._arm()  # others began and ended meanwhile: look again
+
+
+def _agent(app: StreamsApp, stage: str, topic: Any, hop: Hop, idle: SendWhenIdle) -> Any:
     crashes = app.wiring.crashes
 
     async def agent(stream: faust.StreamT[bytes]) -> None:
-        # Events the fetch loop has queued for this agent (its channel is a Topic).
-        waiting = cast(Any, stream.channel).queue
         try:
             async for event in stream.events():
                 # Held while it is handled. Faust acknowledges the stream's current event
@@ -104,18 +156,15 @@ def _agent(app: StreamsApp, stage: str, topic: Any, hop: Hop) -> Any:
                 # last one; still held (cancelled), the message is not committed and its next
                 # owner processes it again.
                 event.message.incref()
+                idle.begin()
                 try:
                     await hop.handle(Incoming.from_faust(event))
                 except Exception:  # not CancelledError (a BaseException): that one stays held
                     event.message.decref()  # a crash acknowledges it, as Faust does
                     raise
+                finally:
+                    idle.done()
                 event.message.decref()
-                if waiting.empty() and not app.in_transaction:
-                    # Nothing else waits for this agent: the producer's linger would only
-                    # delay this output (by STREAMS_PRODUCER_LINGER_MS per hop) for company
-                    # that is not coming. Busy, the agent leaves the batches to fill.
-                    producer: Any = app.producer
-                    producer.send_now()
         except Exception as error:
             # Faust's supervisor restarts the agent; counted, it keeps /health at 503 for a
             # while and shows on /metrics (streams.web.readiness).

@@ -126,8 +126,8 @@ async def test_a_handled_message_is_acknowledged(
 async def test_an_agent_sends_at_once_only_when_nothing_else_waits(
     app: StreamsApp, sent: dict[str, list[dict[str, Any]]], seed_text: str
 ) -> None:
-    """The producer's linger is skipped (``send_now``) after the last queued message, not
-    after each: a busy agent lets the batches fill."""
+    """The producer's linger is skipped (``send_now``) once the agent has gone idle after the
+    last message, not after each: a busy agent lets the batches fill."""
     with patch.object(type(app.producer), "send_now", autospec=True) as send_now:
         async with app.wiring.agents["segment"].test_context() as agent:
             events = [
@@ -135,5 +135,7 @@ async def test_an_agent_sends_at_once_only_when_nothing_else_waits(
                 for i in range(3)
             ]
             await _until_acknowledged(events)
+            # The idle check runs first (an earlier deadline).
+            await asyncio.sleep(agents.SendWhenIdle.IDLE_AFTER_S * 5)
     assert len(sent["segmented"]) == 3
     assert send_now.call_count == 1
