@@ -238,6 +238,9 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+LATENCY_SETTLE_S = 5.0
+
+
 def latency_summary(latencies: Sequence[float]) -> dict[str, float]:
     return {
         "count": len(latencies),
@@ -252,7 +255,13 @@ async def _latency_run(
     settings: Settings, rate: float, seconds: float, pool: Sequence[Article]
 ) -> dict[str, Any]:
     """Produce at ``rate`` per second for ``seconds`` (fewer if the pool runs out); latency of
-    each record from its send to the benchmark's consumer reading it enriched."""
+    each record from its send to the benchmark's consumer reading it enriched.
+
+    It starts ``LATENCY_SETTLE_S`` after the throughput runs: in the first half second after
+    a run at full speed, records waited 250-500 ms in a Faust worker (every run; the cause is
+    not found), which alone set the p99 of a 20-second run (README, Performance).
+    """
+    await asyncio.sleep(LATENCY_SETTLE_S)
     count = min(len(pool), max(50, int(rate * seconds)))
     articles = pool[:count]
     async with Collector(settings) as collector:
