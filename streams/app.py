@@ -291,7 +291,7 @@ def _durable_producer(app: faust.App) -> None:
     (every ``STREAMS_COMMIT_EVERY`` messages under at_least_once), and aiokafka's ``flush``
     waits out each batch's linger: ~22 ms per commit against ~1 ms without it
     (``STREAMS_PRODUCER_LINGER_MS`` 20, measured here). ``send_now`` does the same without
-    waiting, for an agent whose input is empty.
+    waiting, for a worker gone idle (streams.agents.SendWhenIdle).
     """
     base: Any = app.transport.Producer
 
