@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from streams.agents import SendWhenIdle
 
 # Longer than the check's delay: asyncio runs timers in deadline order, so the check that
@@ -17,10 +19,12 @@ def _counting() -> tuple[SendWhenIdle, list[int]]:
     return SendWhenIdle(lambda: sent.append(1)), sent
 
 
-async def test_an_idle_worker_sends_after_its_last_message() -> None:
+@pytest.mark.parametrize("messages", [1, 100])
+async def test_an_idle_worker_sends_once_after_its_last_message(messages: int) -> None:
     idle, sent = _counting()
-    idle.begin()
-    idle.done()
+    for _ in range(messages):
+        idle.begin()
+        idle.done()  # the first arms the one check
     assert sent == []  # not before the delay: another message may be on its way
     await asyncio.sleep(AFTER_THE_CHECK)
     assert sent == [1]
@@ -36,15 +40,6 @@ async def test_a_busy_worker_lets_batches_fill_and_sends_once_when_done() -> Non
         idle.begin()
         await asyncio.sleep(AFTER_THE_CHECK)
         assert sent == []
-        idle.done()
-    await asyncio.sleep(AFTER_THE_CHECK)
-    assert sent == [1]
-
-
-async def test_many_messages_arm_one_check() -> None:
-    idle, sent = _counting()
-    for _ in range(100):
-        idle.begin()
         idle.done()
     await asyncio.sleep(AFTER_THE_CHECK)
     assert sent == [1]
